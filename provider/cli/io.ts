@@ -1,0 +1,28 @@
+/** What a command may touch: its streams, environment and working directory (injected for tests). */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** True when stdout is a terminal (colour allowed). */
+  readonly isTTY: boolean;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+/** Exit codes shared by every command (design §4). */
+export const EXIT = {
+  ok: 0,
+  /** Invalid input, a blocked step, or a backend failure. */
+  error: 1,
+  /** `plan --detailed-exitcode`: changes planned. */
+  changes: 2,
+} as const;

@@ -1,0 +1,4 @@
+/** seatplan's public API (explicit exports). */
+export * from "./domain/types";
+export * from "./domain/errors";
+export type { Backend, BackendCapabilities, WriteOptions } from "./backends/backend";
