@@ -45,6 +45,13 @@ export interface Backend {
   readonly name: string;
   readonly capabilities: BackendCapabilities;
 
+  /**
+   * The backend's own clock, when it has one (the simulator's explicit clock). Callers that take
+   * `now` from nowhere else (no `--now`, no `SEATPLAN_NOW`) plan at this instant, so a plan is
+   * computed at the time the tenant is in. Absent: the real clock.
+   */
+  now?(): Promise<IsoDate>;
+
   listCustomers(): Promise<Customer[]>;
   /** All subscriptions of one customer (one call). */
   listSubscriptions(customerId: string): Promise<ObservedSubscription[]>;
