@@ -3,12 +3,14 @@ import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { isSeatplanError } from "../domain/errors";
 import { type CliIO, EXIT, processIO } from "./io";
+import { registerValidate } from "./commands/validate";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
  * calls `process.exit` so the whole CLI can run inside a test.
  */
 const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: number) => void) => void> = [
+  registerValidate,
 ];
 
 function version(): string {
