@@ -143,7 +143,7 @@ function valueHint(path: readonly string[], key: string, node: AnySchemaObject, 
 }
 
 function quantityBelowOneHint(path: readonly string[], found: string): string {
-  switch (path.at(-2)) {
+  switch (path.at(-2) ?? "") {
     case "upgrade":
       return `${found}; remove "quantity" from upgrade to upgrade every seat`;
     case "renewal":

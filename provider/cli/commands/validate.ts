@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { decodeText, formatIssues, parseDesired } from "../../desired";
 import { type CliIO, EXIT } from "../io";
@@ -47,9 +47,9 @@ async function readBytes(file: string, cwd: string): Promise<Uint8Array | string
     return await readFile(resolve(cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    switch (code) {
+    switch (code ?? "") {
       case "ENOENT":
-        return `${file} does not exist: check the path (relative paths start at ${cwd})`;
+        return `${file} does not exist: check the path${isAbsolute(file) ? "" : ` (relative to ${cwd})`}`;
       case "EISDIR":
         return `${file} is a directory: name the YAML file inside it, e.g. ${file.replace(/\/+$/, "")}/licences.yaml`;
       case "EACCES":
