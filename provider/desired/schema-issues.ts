@@ -14,8 +14,8 @@ export interface Finding {
 /** How a pattern of `$defs` reads in a message ("must be …"). */
 const PATTERN_PHRASES: Readonly<Record<string, string>> = {
   key: "a key of lower-case letters, digits and dashes, starting with a letter or a digit",
-  guid: "a GUID (8-4-4-4-12 hexadecimal digits)",
-  catalogId: "a catalog id PRODUCT:SKU or PRODUCT:SKU:AVAILABILITY (12, 4 and 12 upper-case letters or digits)",
+  guid: "a GUID of 8-4-4-4-12 hexadecimal digits",
+  catalogId: "a catalog id PRODUCT:SKU or PRODUCT:SKU:AVAILABILITY of 12, 4 and 12 upper-case letters or digits",
   text: "text with at least one visible character",
 };
 

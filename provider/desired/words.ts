@@ -11,7 +11,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
   if (best === undefined) return undefined;
-  return best.distance <= Math.max(1, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
+  return best.distance <= Math.max(1, Math.round(best.candidate.length / 3)) ? best.candidate : undefined;
 }
 
 /** Levenshtein distance (insert, delete, substitute: cost 1 each). */

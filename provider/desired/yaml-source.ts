@@ -79,10 +79,10 @@ export function readYaml(text: string): YamlSource {
   const problems: SourceProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     ...at(e.pos[0]),
     path: [],
-    message: firstLine(e.message),
+    message: e.code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document" : sentence(e.message),
     hint: SYNTAX_HINTS[e.code] ?? DEFAULT_SYNTAX_HINT,
   }));
-  const broken = doc.errors.length > 0;
+  let broken = doc.errors.length > 0;
 
   const entries = new Map<string, Entry>();
   let aliasCopies = 0;
@@ -90,6 +90,13 @@ export function readYaml(text: string): YamlSource {
 
   const problem = (node: Node | null, path: readonly string[], message: string, hint: string): void => {
     problems.push({ ...at(node?.range?.[0] ?? 0), path, message, hint });
+  };
+  /** An alias that cannot be expanded leaves a hole in the data: checking it further would only
+   *  report the hole again. */
+  const badAlias = (node: Node, path: readonly string[], message: string, hint: string): null => {
+    problem(node, path, message, hint);
+    broken = true;
+    return null;
   };
 
   /** Turns a node into plain data, records positions, and reports duplicate keys and bad aliases. */
@@ -100,14 +107,8 @@ export function readYaml(text: string): YamlSource {
     if (isScalar(node)) return node.value;
     if (isAlias(node)) {
       const target = node.resolve(doc);
-      if (target === undefined) {
-        problem(node, path, `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
-        return null;
-      }
-      if (active.has(target)) {
-        problem(node, path, `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
-        return null;
-      }
+      if (target === undefined) return badAlias(node, path, `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
+      if (active.has(target)) return badAlias(node, path, `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
       return convert(target, key, path, true);
     }
     if (path.length >= MAX_DEPTH) {
@@ -190,6 +191,8 @@ function nodeText(node: Node): string {
   return "*";
 }
 
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+/** The parser's message as seatplan writes messages: first line only, lower-case start. */
+function sentence(message: string): string {
+  const first = message.split("\n")[0] ?? message;
+  return first.charAt(0).toLowerCase() + first.slice(1);
 }
