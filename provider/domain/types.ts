@@ -261,6 +261,19 @@ export interface PlanStep {
   readonly cost: StepCost | null;
   /** Executor details (the exact call to make); not part of the rendered plan. */
   readonly call?: StepCall;
+  /** The YAML edits `hint` spells out (blocked steps); not part of the rendered plan. Tests apply
+   *  them to prove every hint works. */
+  readonly fix?: readonly YamlEdit[];
+}
+
+/**
+ * One change to a subscription entry of the YAML. `path` is relative to the entry
+ * (`quantity`, `renewal.quantity`, `upgrade.into`, `` for the entry itself); a null `value`
+ * removes the key.
+ */
+export interface YamlEdit {
+  readonly path: string;
+  readonly value: string | number | boolean | null;
 }
 
 /** A value shown in `from`/`to`: quantities, flags, offers, renewal instructions. */

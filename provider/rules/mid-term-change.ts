@@ -1,0 +1,57 @@
+import type { PlanStep, YamlEdit } from "../domain/types";
+import { costDelta, dayText, makeStep, offerOf, renewalAt, withFix, yearlyCost } from "./support";
+import { NOTHING, type Rule } from "./types";
+
+/** Offer, term and billing are fixed for the term (NCE): they move to `renewal:`, or the offer to `upgrade:`. */
+export const midTermChange: Rule = {
+  id: "mid-term-change",
+  rationale: "Offer, term and billing frequency are fixed for the term; they change at renewal, or the offer through an upgrade.",
+  evaluate(subject) {
+    const { desired, observed, catalog } = subject;
+    if (desired.status !== "active") return NOTHING;
+    const when = dayText(renewalAt(observed.endDate));
+    const renews: YamlEdit[] = desired.autoRenew ? [] : [{ path: "autoRenew", value: true }];
+    const now = yearlyCost(catalog, observed, observed.quantity);
+    const steps: PlanStep[] = [];
+    if (desired.offer !== observed.offer) {
+      const edits: YamlEdit[] = [{ path: "offer", value: observed.offer }];
+      if (desired.renewal?.offer === undefined) edits.push({ path: "renewal.offer", value: desired.offer });
+      const upgradable = offerOf(catalog, observed.offer)?.upgradesTo.includes(desired.offer) ?? false;
+      steps.push(
+        makeStep(subject, {
+          action: "upgrade",
+          timing: "blocked",
+          from: observed.offer,
+          to: desired.offer,
+          rule: midTermChange.id,
+          reason:
+            `the offer of a subscription cannot change mid-term (${observed.offer} → ${desired.offer})` +
+            (upgradable ? `; an upgrade (upgrade.to: ${desired.offer}, irreversible) would switch now` : ""),
+          cost: costDelta(catalog, yearlyCost(catalog, { ...observed, offer: desired.offer }, observed.quantity), now),
+          ...withFix([...edits, ...renews], `to switch at renewal on ${when}`),
+        }),
+      );
+    }
+    if (desired.term !== observed.term || desired.billing !== observed.billing) {
+      const edits: YamlEdit[] = [];
+      for (const field of ["term", "billing"] as const) {
+        if (desired[field] === observed[field]) continue;
+        edits.push({ path: field, value: observed[field] });
+        if (desired.renewal?.[field] === undefined) edits.push({ path: `renewal.${field}`, value: desired[field] });
+      }
+      steps.push(
+        makeStep(subject, {
+          action: "schedule-renewal",
+          timing: "blocked",
+          from: { term: observed.term, billing: observed.billing },
+          to: { term: desired.term, billing: desired.billing },
+          rule: midTermChange.id,
+          reason: `term and billing frequency cannot change mid-term (${observed.term}/${observed.billing} → ${desired.term}/${desired.billing})`,
+          cost: costDelta(catalog, yearlyCost(catalog, { ...observed, term: desired.term, billing: desired.billing }, observed.quantity), now),
+          ...withFix([...edits, ...renews], `to change them at renewal on ${when}`),
+        }),
+      );
+    }
+    return { steps, warnings: [] };
+  },
+};

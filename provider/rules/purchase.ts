@@ -1,0 +1,113 @@
+import type { Catalog, DesiredSubscription, IsoDate, PlanStep, YamlEdit } from "../domain/types";
+import { costDelta, dayText, isoOf, offerOf, stableId, termEnd, withFix, yearlyCost } from "./support";
+
+/** An entry that matched no live subscription, with what the planner resolved for it. */
+export interface PurchaseSubject {
+  readonly customer: string;
+  /** The customer's tenant id (part of the idempotency key). */
+  readonly tenantId: string;
+  readonly desired: DesiredSubscription;
+  readonly catalog: Catalog;
+  readonly now: Date;
+  /** `alignEndDate`, resolved: the end date to buy with, or why there is none. */
+  readonly alignment: { readonly date: IsoDate } | { readonly problem: string } | undefined;
+}
+
+interface Refusal {
+  readonly reason: string;
+  readonly edits: readonly YamlEdit[];
+  readonly purpose: string;
+}
+
+/** An entry without a live subscription is bought, if the catalog sells what it asks for. */
+export const purchase = {
+  id: "purchase",
+  rationale: "An entry that matches no live subscription is bought, with the offer, term, billing and seats the catalog sells.",
+  evaluate(subject: PurchaseSubject): PlanStep {
+    const { desired, catalog, now } = subject;
+    const endDate = subject.alignment !== undefined && "date" in subject.alignment ? subject.alignment.date : undefined;
+    const cost = costDelta(catalog, yearlyCost(catalog, desired, desired.quantity), 0);
+    const to = {
+      offer: desired.offer,
+      quantity: desired.quantity,
+      term: desired.term,
+      billing: desired.billing,
+      endDate: termEnd(now, desired.term, endDate),
+    };
+    const base = {
+      customer: subject.customer,
+      subscription: desired.key,
+      subscriptionId: null,
+      action: "purchase",
+      from: null,
+      to,
+      rule: purchase.id,
+      cost,
+    } as const;
+    const refusal = refuse(subject);
+    if (refusal !== null) {
+      return { ...base, timing: "blocked", effectiveAt: null, reason: refusal.reason, ...withFix(refusal.edits, refusal.purpose) };
+    }
+    const request = {
+      offer: desired.offer,
+      ...(desired.availabilityId === undefined ? {} : { availabilityId: desired.availabilityId }),
+      quantity: desired.quantity,
+      term: desired.term,
+      billing: desired.billing,
+      friendlyName: desired.friendlyName,
+      ...(endDate === undefined ? {} : { customTermEndDate: endDate }),
+      // Same entry, same purchase: a retried or replayed checkout buys once.
+      idempotencyKey: stableId(["purchase", subject.tenantId, desired.key, desired.offer, desired.term, desired.billing, desired.quantity, desired.friendlyName, endDate]),
+    };
+    return {
+      ...base,
+      timing: "now",
+      effectiveAt: isoOf(now),
+      reason: endDate === undefined ? null : `ends on ${dayText(endDate)} (alignEndDate)`,
+      hint: null,
+      call: { kind: "purchase", request },
+    };
+  },
+};
+
+function refuse(subject: PurchaseSubject): Refusal | null {
+  const { desired, catalog } = subject;
+  if (desired.upgrade !== undefined) {
+    return {
+      reason: "the subscription does not exist yet, so there is nothing to upgrade",
+      edits: [
+        { path: "offer", value: desired.upgrade.to },
+        { path: "upgrade", value: null },
+      ],
+      purpose: "to buy the upgraded offer directly",
+    };
+  }
+  const offer = offerOf(catalog, desired.offer);
+  if (offer === undefined) {
+    return { reason: `${desired.offer} is not in the catalog`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)" };
+  }
+  if (!offer.terms.some((t) => t.term === desired.term && t.billing === desired.billing)) {
+    const sold = offer.terms[0];
+    if (sold === undefined) return { reason: `${offer.name} is not sold with any term`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)" };
+    return {
+      reason: `${offer.name} is not sold as ${desired.term}/${desired.billing} (sold: ${offer.terms.map((t) => `${t.term}/${t.billing}`).join(", ")})`,
+      edits: [
+        { path: "term", value: sold.term },
+        { path: "billing", value: sold.billing },
+      ],
+      purpose: "to buy a combination the catalog sells",
+    };
+  }
+  if (desired.quantity < offer.minQuantity || desired.quantity > offer.maxQuantity) {
+    const bound = desired.quantity < offer.minQuantity ? offer.minQuantity : offer.maxQuantity;
+    return {
+      reason: `${offer.name} allows ${offer.minQuantity} to ${offer.maxQuantity} seats per subscription`,
+      edits: [{ path: "quantity", value: bound }],
+      purpose: "to stay within the SKU's seat limits",
+    };
+  }
+  if (subject.alignment !== undefined && "problem" in subject.alignment) {
+    return { reason: subject.alignment.problem, edits: [{ path: "alignEndDate", value: null }], purpose: "to buy with a standard term end date" };
+  }
+  return null;
+}

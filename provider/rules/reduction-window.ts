@@ -1,0 +1,81 @@
+import type { YamlEdit } from "../domain/types";
+import { deferredReduction, renewalCost, renewalTarget } from "./renewal-target";
+import {
+  costDelta,
+  dayText,
+  instantText,
+  isImmediate,
+  lastClosedWindow,
+  makeStep,
+  meaningfulSchedule,
+  plural,
+  refundableAt,
+  renewalAt,
+  sameRenewal,
+  withFix,
+  yearlyCost,
+} from "./support";
+import { NOTHING, type Rule, type Subject } from "./types";
+
+/**
+ * The YAML that makes a refused reduction work: keep the seats that cannot go now (those past
+ * their window, and those assigned to users) and reduce at renewal instead.
+ */
+export function reductionFix(subject: Subject): { readonly hint: string; readonly fix: readonly YamlEdit[] } {
+  const { observed, desired, now } = subject;
+  // The YAML quantity can differ from the subscription's own target (seats an upgrade moved).
+  const offset = subject.quantity - desired.quantity;
+  const keep = Math.max(observed.quantity - refundableAt(observed, now), subject.assignedSeats ?? 0, subject.quantity);
+  const edits: YamlEdit[] = [{ path: "quantity", value: keep - offset }];
+  const when = dayText(renewalAt(observed.endDate));
+  if (desired.renewal?.quantity !== undefined) {
+    return withFix(edits, `to keep the seats that cannot be removed now (renewal.quantity reduces at renewal on ${when})`);
+  }
+  edits.push({ path: "renewal.quantity", value: subject.quantity });
+  if (!desired.autoRenew) edits.push({ path: "autoRenew", value: true });
+  const removable = observed.quantity - keep;
+  const purpose =
+    removable > 0
+      ? `to remove ${plural(removable, "seat")} now and reduce to ${subject.quantity} at renewal on ${when}`
+      : `to reduce at renewal on ${when}`;
+  return withFix(edits, purpose);
+}
+
+/** Seats can only be removed within their window; later, only at renewal. */
+export const reductionWindow: Rule = {
+  id: "reduction-window",
+  rationale: "Seats can only be removed within 7 days (168 h) of being added, each batch in its own window; later only at renewal.",
+  evaluate(subject, earlier) {
+    const { observed, catalog, now } = subject;
+    const target = subject.quantity;
+    if (subject.desired.status !== "active" || target >= observed.quantity || earlier.some((s) => s.rule === "seat-limits" || s.rule === "assigned-seats")) return NOTHING;
+    const removed = observed.quantity - target;
+    const refundable = refundableAt(observed, now);
+    const cost = costDelta(catalog, yearlyCost(catalog, observed, target), yearlyCost(catalog, observed, observed.quantity));
+    const base = { action: "decrease-quantity", from: observed.quantity, to: target, rule: reductionWindow.id } as const;
+    if (removed <= refundable) {
+      return { steps: [makeStep(subject, { ...base, timing: "now", cost, call: { kind: "set-quantity", quantity: target } })], warnings: [] };
+    }
+    const closed = lastClosedWindow(observed, now);
+    const why =
+      refundable > 0
+        ? `only ${refundable} of the ${removed} seats to remove are still refundable`
+        : closed !== null
+          ? `the reduction window closed on ${instantText(closed)}`
+          : "no seats are refundable now";
+    if (deferredReduction(subject, earlier) !== undefined) {
+      const instructions = renewalTarget(subject, earlier);
+      if (instructions === null) return NOTHING;
+      if (!earlier.some(isImmediate) && sameRenewal(meaningfulSchedule(observed), instructions)) return NOTHING;
+      const step = makeStep(subject, {
+        ...base,
+        timing: "at-renewal",
+        reason: `${why}; policy.reductions: defer reduces at renewal`,
+        cost: renewalCost(subject, earlier, instructions),
+        call: { kind: "schedule-renewal", instructions },
+      });
+      return { steps: [step], warnings: [] };
+    }
+    return { steps: [makeStep(subject, { ...base, timing: "blocked", reason: why, cost, ...reductionFix(subject) })], warnings: [] };
+  },
+};

@@ -1,0 +1,102 @@
+import type { PlanStep, StepValue, YamlEdit } from "../domain/types";
+import { costDelta, dayText, makeStep, withFix, yearlyCost } from "./support";
+import { NOTHING, type Rule, type Subject } from "./types";
+
+/**
+ * `upgrade:` transitions seats to a higher offer now, irreversibly: only to a target the backend
+ * lists as eligible, acknowledged in the YAML, and into an existing subscription only when that
+ * one ends no earlier than the source (the merged seats keep their commitment).
+ */
+export const upgrade: Rule = {
+  id: "upgrade",
+  rationale: "An upgrade is immediate and irreversible: it must be an eligible transition, acknowledged, into a target ending no earlier.",
+  evaluate(subject, earlier) {
+    const { desired, observed, catalog } = subject;
+    const u = desired.upgrade;
+    const resolved = subject.upgrade;
+    if (u === undefined || resolved === undefined || resolved.state === "done" || desired.status !== "active") return NOTHING;
+    // An offer that differs from the live one is the mid-term-change rule's step.
+    if (earlier.some((s) => s.rule === "mid-term-change" && s.action === "upgrade")) return NOTHING;
+    const seats = resolved.seats;
+    const into = resolved.into?.observed ?? null;
+    const renewsAs = into ?? observed;
+    const cost = costDelta(
+      catalog,
+      yearlyCost(catalog, { offer: u.to, term: renewsAs.term, billing: renewsAs.billing }, seats),
+      yearlyCost(catalog, observed, seats),
+    );
+    const from: StepValue = { offer: observed.offer, quantity: seats };
+    const to: StepValue = { offer: u.to, quantity: seats, into: into?.id ?? null };
+    const blocked = (reason: string, edits: readonly YamlEdit[], purpose: string): PlanStep =>
+      makeStep(subject, { action: "upgrade", timing: "blocked", from, to, rule: upgrade.id, reason, cost, ...withFix(edits, purpose) });
+    const refusal = refuse(subject);
+    if (refusal !== null) return { steps: [blocked(refusal.reason, refusal.edits, refusal.purpose)], warnings: [] };
+    const step = makeStep(subject, {
+      action: "upgrade",
+      timing: "irreversible",
+      from,
+      to,
+      rule: upgrade.id,
+      reason: into === null ? null : `merges into ${into.friendlyName} (${into.id}), which ends on ${dayText(into.endDate)}`,
+      cost,
+      call: { kind: "transition", request: { to: u.to, quantity: seats, ...(into === null ? {} : { toSubscriptionId: into.id }) } },
+    });
+    return { steps: [step], warnings: [] };
+  },
+};
+
+interface Refusal {
+  readonly reason: string;
+  readonly edits: readonly YamlEdit[];
+  readonly purpose: string;
+}
+
+/** Why the upgrade cannot run, in the order a reader would fix it; null when it can. */
+function refuse(subject: Subject): Refusal | null {
+  const { desired, observed } = subject;
+  const u = desired.upgrade;
+  const resolved = subject.upgrade;
+  if (u === undefined || resolved === undefined) return null;
+  const withoutUpgrade = { edits: [{ path: "upgrade", value: null }], purpose: "to keep the subscription as it is" } as const;
+  const withoutInto = { edits: [{ path: "upgrade.into", value: null }], purpose: `to upgrade into a new ${u.to} subscription` } as const;
+  if ((u.acknowledge as string) !== "irreversible") {
+    return {
+      reason: "an upgrade cannot be undone and must be acknowledged",
+      edits: [{ path: "upgrade.acknowledge", value: "irreversible" }],
+      purpose: "to confirm the upgrade",
+    };
+  }
+  if (observed.quantity !== desired.quantity) {
+    const edits: YamlEdit[] = [{ path: "quantity", value: observed.quantity }];
+    if (u.quantity !== undefined && u.quantity > observed.quantity) edits.push({ path: "upgrade.quantity", value: null });
+    return {
+      reason: `the subscription has ${observed.quantity} seats and the YAML says quantity: ${desired.quantity}; seats cannot change in the same step as an upgrade`,
+      edits,
+      purpose: "to upgrade the seats it has (change the quantity in a later plan)",
+    };
+  }
+  if (resolved.eligibilities === undefined) {
+    return { reason: "the backend does not report transition eligibilities, so the upgrade cannot be checked", ...withoutUpgrade };
+  }
+  const eligibility = resolved.eligibilities.find((e) => e.offer === u.to);
+  if (eligibility === undefined || !eligibility.isEligible) {
+    const errors = eligibility?.errors.length ? `: ${eligibility.errors.join("; ")}` : "";
+    return { reason: `${u.to} is not an eligible upgrade for ${observed.offer}${errors}`, ...withoutUpgrade };
+  }
+  if (resolved.into === undefined) return null;
+  const into = resolved.into.observed;
+  if (into === null) return { reason: `upgrade.into names ${resolved.into.key}, which does not exist yet`, ...withoutInto };
+  if (into.offer !== u.to) return { reason: `upgrade.into names ${resolved.into.key}, which is ${into.offer}, not ${u.to}`, ...withoutInto };
+  if (Date.parse(into.endDate) < Date.parse(observed.endDate)) {
+    return {
+      reason: `upgrade.into names ${resolved.into.key}, which ends on ${dayText(into.endDate)}, before this subscription (${dayText(observed.endDate)})`,
+      ...withoutInto,
+    };
+  }
+  const target = eligibility.into.find((t) => t.subscriptionId === into.id);
+  if (target !== undefined && !target.isEligible) {
+    const errors = target.errors.length ? `: ${target.errors.join("; ")}` : "";
+    return { reason: `the backend refuses merging into ${resolved.into.key}${errors}`, ...withoutInto };
+  }
+  return null;
+}
