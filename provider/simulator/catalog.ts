@@ -1,0 +1,94 @@
+import type { BillingCycle, Catalog, CatalogOffer, PriceKey, Segment, Term } from "../domain/types";
+import { BILLING_FOR_TERM, TERMS } from "../domain/types";
+import builtIn from "./data/catalog.json";
+
+/**
+ * The simulator's catalog: the built-in data (`data/catalog.json`, real Microsoft product ids,
+ * simulator availability ids, illustrative EUR list prices) or the `catalog` array of a state
+ * file, in the same shape.
+ *
+ * The data has no seat bounds or term list, so loading adds them: terms are the price keys
+ * (`P1Y/annual` …); bounds default to 1–300 for the Business families (`business`, `apps`,
+ * `teams`: Microsoft caps Business plans at 300 seats) and 1–50,000 otherwise. A catalog entry
+ * may set `minQuantity` / `maxQuantity` / `terms` itself.
+ */
+
+/** One offer as written in `data/catalog.json` or a state file's `catalog`. */
+export interface CatalogEntry {
+  readonly productId: string;
+  readonly skuId: string;
+  readonly availabilityId: string;
+  readonly name: string;
+  readonly segment: string;
+  readonly family: string;
+  readonly rank: number;
+  readonly prices: Readonly<Record<string, number>>;
+  readonly upgradesTo: readonly string[];
+  readonly minQuantity?: number;
+  readonly maxQuantity?: number;
+  readonly terms?: readonly { readonly term: Term; readonly billing: BillingCycle }[];
+}
+
+const BUSINESS_FAMILIES = new Set(["business", "apps", "teams"]);
+/** Microsoft 365 Business plans allow at most 300 seats per customer. */
+export const BUSINESS_MAX_SEATS = 300;
+export const DEFAULT_MAX_SEATS = 50_000;
+export const DEFAULT_CURRENCY = "EUR";
+
+function termsFromPrices(prices: Readonly<Record<string, number>>): { term: Term; billing: BillingCycle }[] {
+  // Ordered as TERMS × BILLING_FOR_TERM so the list is stable whatever the JSON key order.
+  return TERMS.flatMap((term) => BILLING_FOR_TERM[term].filter((billing) => `${term}/${billing}` in prices).map((billing) => ({ term, billing })));
+}
+
+export function offerFromEntry(entry: CatalogEntry): CatalogOffer {
+  const prices: Partial<Record<PriceKey, number>> = {};
+  for (const [key, price] of Object.entries(entry.prices)) prices[key as PriceKey] = price;
+  return {
+    offer: `${entry.productId}:${entry.skuId}`,
+    productId: entry.productId,
+    skuId: entry.skuId,
+    availabilityId: entry.availabilityId,
+    name: entry.name,
+    segment: entry.segment as Segment,
+    family: entry.family,
+    rank: entry.rank,
+    prices,
+    upgradesTo: [...entry.upgradesTo],
+    minQuantity: entry.minQuantity ?? 1,
+    maxQuantity: entry.maxQuantity ?? (BUSINESS_FAMILIES.has(entry.family) ? BUSINESS_MAX_SEATS : DEFAULT_MAX_SEATS),
+    terms: entry.terms ? [...entry.terms] : termsFromPrices(entry.prices),
+  };
+}
+
+export function catalogFromEntries(entries: readonly CatalogEntry[], currency = DEFAULT_CURRENCY): Catalog {
+  return { currency, offers: entries.map(offerFromEntry) };
+}
+
+let builtInCatalog: Catalog | undefined;
+
+/** The built-in catalog (parsed once per process). */
+export function builtInCatalogData(): Catalog {
+  builtInCatalog ??= catalogFromEntries(builtIn.offers as readonly CatalogEntry[], builtIn.currency);
+  return builtInCatalog;
+}
+
+/** Fast lookups over one catalog. */
+export class CatalogIndex {
+  private readonly byKey = new Map<string, CatalogOffer>();
+  constructor(readonly catalog: Catalog) {
+    for (const offer of catalog.offers) this.byKey.set(offer.offer, offer);
+  }
+
+  /** By `PRODUCT:SKU`. */
+  offer(key: string): CatalogOffer | undefined {
+    return this.byKey.get(key);
+  }
+
+  catalogItemId(offer: CatalogOffer): string {
+    return `${offer.offer}:${offer.availabilityId}`;
+  }
+
+  sells(offer: CatalogOffer, term: Term, billing: BillingCycle): boolean {
+    return offer.terms.some((t) => t.term === term && t.billing === billing);
+  }
+}

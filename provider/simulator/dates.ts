@@ -1,0 +1,53 @@
+import { DateTime, Duration } from "luxon";
+import type { Term } from "../domain/types";
+
+/**
+ * Calendar arithmetic of new-commerce terms, in UTC milliseconds. Terms are inclusive: a P1Y
+ * term started on S ends on the day S + 1 year − 1 day (`commitmentEndDate` at 00:00Z of that
+ * day, the whole day included); the renewal happens the next day at 00:00 UTC.
+ */
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+const TERM_DURATION: Readonly<Record<Term, { months?: number; years?: number }>> = {
+  P1M: { months: 1 },
+  P1Y: { years: 1 },
+  P3Y: { years: 3 },
+};
+
+/** 00:00 UTC of the day `ms` falls on. */
+export function startOfDay(ms: number): number {
+  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+/** The inclusive last day (00:00 UTC) of a term that starts at `startMs`. */
+export function termEnd(startMs: number, term: Term): number {
+  return DateTime.fromMillis(startOfDay(startMs), { zone: "utc" }).plus(TERM_DURATION[term]).minus({ days: 1 }).toMillis();
+}
+
+/** When a term whose last day is `commitmentEndMs` renews: the next day, 00:00 UTC. */
+export function renewalAt(commitmentEndMs: number): number {
+  return startOfDay(commitmentEndMs) + DAY_MS;
+}
+
+/** The last day of the calendar month (00:00 UTC) at or before `ms`'s day. */
+export function lastMonthEndOnOrBefore(ms: number): number {
+  const day = DateTime.fromMillis(startOfDay(ms), { zone: "utc" });
+  const monthEnd = day.endOf("month").startOf("day");
+  return (monthEnd.toMillis() === day.toMillis() ? monthEnd : day.startOf("month").minus({ days: 1 })).toMillis();
+}
+
+/** `P8D`, `PT36H`, `P1M`… added to `ms` (calendar-aware). Throws on a malformed duration. */
+export function addIsoDuration(ms: number, iso: string): number {
+  const duration = Duration.fromISO(iso);
+  if (!duration.isValid) throw new RangeError(`"${iso}" is not an ISO 8601 duration (e.g. P8D, PT36H)`);
+  return DateTime.fromMillis(ms, { zone: "utc" }).plus(duration).toMillis();
+}
+
+/** Strict ISO 8601 instant → ms; NaN when it is not one. Dates without a zone are UTC. */
+export function parseInstant(iso: unknown): number {
+  if (typeof iso !== "string") return Number.NaN;
+  const dt = DateTime.fromISO(iso, { zone: "utc", setZone: true });
+  return dt.isValid ? dt.toMillis() : Number.NaN;
+}

@@ -1,0 +1,79 @@
+import type { ApiFault } from "../backends/partner-center/wire";
+
+/**
+ * A refusal of the simulated Partner Center: HTTP status plus the `{code, description}` body.
+ * Descriptions say what to do instead, because the embedded backend turns them into the
+ * messages users read.
+ */
+export class SimError extends Error {
+  override readonly name = "SimError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly description: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(`${status} ${code}: ${description}`);
+  }
+
+  get body(): ApiFault {
+    return { code: this.code, description: this.description };
+  }
+}
+
+/**
+ * Error codes the simulator answers with. Numeric codes are Partner Center's
+ * (reference/partner-center.md §5.2); named codes stand where Partner Center's code is unknown.
+ */
+export const CODES = {
+  /** 400: quantity outside the SKU's minimum/maximum. */
+  quantityOutOfRange: "2002",
+  /** 400: any change to a deleted (cancelled) subscription. */
+  deleted: "2011",
+  /** 400: the `attributes.etag` (or `If-Match`) sent is not the current one. */
+  staleEtag: "2055",
+  /** 404: no such order. */
+  orderNotFound: "20000",
+  /** 403: the customer is not one of the partner's. */
+  noRelationship: "20002",
+  /** 404: no such subscription. */
+  subscriptionNotFound: "20003",
+  /** 400: malformed request. */
+  invalidInput: "800002",
+  /** 400: the cart was already checked out and can no longer change. */
+  cartSubmitted: "800065",
+  /** 400: seats removed outside their 7-day (cancellationWindowHours) window. */
+  lateDecrease: "800090",
+  /** 400: status change other than cancelling. */
+  statusChange: "800096",
+  /** 400: term or billing frequency changed mid-term. */
+  billingChange: "800097",
+  /** 400: cancel after the cancellation window. */
+  lateCancel: "900117",
+  /** 400: catalog item unknown or its availability is not the current one. */
+  invalidCatalogItem: "10001",
+  /** 400: term/billing combination not sold for the offer. */
+  billingPlanNotSupported: "10013",
+  /** 400: a custom term end date that `customTermEndDates` does not offer. */
+  invalidCustomTermEndDate: "10017",
+  /** 400: scheduled next-term change while auto-renew is off. */
+  autoRenewRequired: "AutoRenewRequired",
+  /** 400: change to an expired (or otherwise inactive, not deleted) subscription. */
+  notActive: "SubscriptionNotActive",
+  /** 400: target offer is not an upgrade of the subscription's offer. */
+  notEligible: "TransitionNotEligible",
+  /** 400: the subscription to transition into cannot take the seats. */
+  targetNotEligible: "TargetSubscriptionNotEligible",
+  /** 404: no such cart. */
+  cartNotFound: "CartNotFound",
+  /** 400: the cart is older than 7 days. */
+  cartExpired: "CartExpired",
+  /** 401: missing or unknown bearer token. */
+  unauthorized: "Unauthorized",
+  /** 429: more requests than the per-customer rate limit. */
+  tooManyRequests: "TooManyRequests",
+  /** 400: `MS-RequestId` reused for a different operation. */
+  requestIdReused: "RequestIdReused",
+  /** 404: no such route. */
+  notFound: "NotFound",
+} as const;

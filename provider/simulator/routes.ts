@@ -1,0 +1,243 @@
+import {
+  CONTINUATION_HEADER,
+  type WireAvailability,
+  type WireCollection,
+  type WireLinks,
+  type WireProduct,
+  type WireSku,
+} from "../backends/partner-center/wire";
+import type { CatalogOffer } from "../domain/types";
+import type { Commerce } from "./engine";
+import { CODES, SimError } from "./errors";
+
+/**
+ * The Partner Center paths the simulator serves (design §6), each mapped to the state machine.
+ * Shared by the HTTP facade and the embedded backend through {@link SimulatorService}.
+ */
+
+export interface RouteContext {
+  readonly engine: Commerce;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: unknown;
+  readonly path: string;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** Writes run under the file lock and may be replayed by `MS-RequestId`. */
+  readonly write: boolean;
+  readonly run: (ctx: RouteContext) => RouteResult;
+}
+
+/** Customers per page when the request gives no `size`. */
+export const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+const ok = (body: unknown): RouteResult => ({ status: 200, body });
+const created = (body: unknown): RouteResult => ({ status: 201, body });
+
+export function collection<T>(items: readonly T[], self: string, next?: WireLinks["next"]): WireCollection<T> {
+  const links: WireLinks = { self: { uri: self, method: "GET", headers: [] }, ...(next ? { next } : {}) };
+  return { totalCount: items.length, items, links, attributes: { objectType: "Collection" } };
+}
+
+function param(ctx: RouteContext, name: string): string {
+  return ctx.params[name] ?? "";
+}
+
+/** `GET /v1/customers?size=N`; further pages via `links.next` and the `MS-ContinuationToken` header. */
+function listCustomers(ctx: RouteContext): RouteResult {
+  const token = ctx.headers[CONTINUATION_HEADER.toLowerCase()];
+  let offset = 0;
+  let size = DEFAULT_PAGE_SIZE;
+  if (token) {
+    const parsed = decodeToken(token);
+    if (!parsed) throw new SimError(400, CODES.invalidInput, "Invalid request input: MS-ContinuationToken is not one this service issued; start again from the first page");
+    ({ offset, size } = parsed);
+  } else if (ctx.query.has("size")) {
+    size = Number(ctx.query.get("size"));
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new SimError(400, CODES.invalidInput, `Invalid request input: size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+  }
+  const customers = ctx.engine.state.customers;
+  const page = customers.slice(offset, offset + size).map((c) => ctx.engine.renderCustomer(c));
+  const next =
+    offset + size < customers.length
+      ? {
+          uri: `/v1/customers?size=${size}&seekOperation=Next`,
+          method: "GET",
+          headers: [{ key: CONTINUATION_HEADER, value: encodeToken(offset + size, size) }],
+        }
+      : undefined;
+  return ok({ ...collection(page, `/v1/customers?size=${size}`, next), ...(next ? { continuationToken: next.headers[0]?.value } : {}) });
+}
+
+function encodeToken(offset: number, size: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, s: size })).toString("base64url");
+}
+
+function decodeToken(token: string): { offset: number; size: number } | null {
+  try {
+    const { o, s } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o: unknown; s: unknown };
+    return Number.isInteger(o) && Number.isInteger(s) && (o as number) >= 0 && (s as number) > 0 ? { offset: o as number, size: s as number } : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog (`/v1/products…`): products, SKUs (with seat bounds), availabilities (with terms)
+// ---------------------------------------------------------------------------------------------
+
+function product(offer: CatalogOffer): WireProduct {
+  return {
+    id: offer.productId,
+    title: offer.name,
+    description: offer.name,
+    productType: { id: "OnlineServices", displayName: "OnlineServices" },
+    attributes: { objectType: "Product" },
+  };
+}
+
+function sku(offer: CatalogOffer): WireSku {
+  return {
+    id: offer.skuId,
+    productId: offer.productId,
+    title: offer.name,
+    description: offer.name,
+    minimumQuantity: offer.minQuantity,
+    maximumQuantity: offer.maxQuantity,
+    isTrial: false,
+    supportedBillingCycles: [...new Set(offer.terms.map((t) => t.billing))],
+    attributes: { objectType: "Sku" },
+  };
+}
+
+function availability(offer: CatalogOffer, currency: string): WireAvailability {
+  return {
+    id: offer.availabilityId,
+    productId: offer.productId,
+    skuId: offer.skuId,
+    catalogItemId: `${offer.offer}:${offer.availabilityId}`,
+    defaultCurrency: { code: currency, symbol: currency === "EUR" ? "€" : currency },
+    segment: offer.segment,
+    country: "US",
+    isPurchasable: true,
+    isRenewable: true,
+    terms: offer.terms.map((t) => ({ id: `${t.term}-${t.billing}`, duration: t.term, description: `${t.term} billed ${t.billing}`, billingCycle: t.billing })),
+    attributes: { objectType: "Availability" },
+  };
+}
+
+function offersOf(ctx: RouteContext, productId?: string, skuId?: string): CatalogOffer[] {
+  const offers = ctx.engine.catalog.offers.filter(
+    (o) => (productId === undefined || o.productId === productId) && (skuId === undefined || o.skuId === skuId),
+  );
+  if (offers.length === 0 && productId !== undefined) {
+    throw new SimError(404, CODES.notFound, `Product ${productId}${skuId ? ` SKU ${skuId}` : ""} is not in the catalog`);
+  }
+  return offers;
+}
+
+function one<T>(items: readonly T[], what: string): T {
+  const item = items[0];
+  if (item === undefined) throw new SimError(404, CODES.notFound, `${what} is not in the catalog`);
+  return item;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The route table
+// ---------------------------------------------------------------------------------------------
+
+const C = "(?<c>[^/]+)";
+const S = "(?<s>[^/]+)";
+const r = (method: string, path: string, write: boolean, run: Route["run"]): Route => ({
+  method,
+  pattern: new RegExp(`^/v1${path}/?$`, "i"),
+  write,
+  run,
+});
+
+export const ROUTES: readonly Route[] = [
+  r("GET", "/customers", false, listCustomers),
+  r("GET", `/customers/${C}`, false, (x) => ok(x.engine.renderCustomer(x.engine.customer(param(x, "c"))))),
+  r("GET", `/customers/${C}/subscriptions`, false, (x) => {
+    const orderId = x.query.get("order_id");
+    const items = x.engine.listSubscriptions(param(x, "c"), orderId === null ? {} : { orderId });
+    return ok(collection(items, `/customers/${param(x, "c")}/subscriptions`));
+  }),
+  r("GET", `/customers/${C}/subscriptions/customTermEndDates`, false, (x) => {
+    const coterm = x.query.get("target_coterm_subscription_id");
+    const items = x.engine.customTermEndDates(param(x, "c"), {
+      termDuration: x.query.get("term_duration") ?? undefined,
+      termStartDate: x.query.get("term_start_date") ?? undefined,
+      ...(coterm ? { targetCotermSubscriptionId: coterm } : {}),
+    });
+    return ok(collection(items, `/customers/${param(x, "c")}/subscriptions/customTermEndDates`));
+  }),
+  r("GET", `/customers/${C}/subscriptions/${S}`, false, (x) => ok(x.engine.getSubscription(param(x, "c"), param(x, "s")))),
+  r("PATCH", `/customers/${C}/subscriptions/${S}`, true, (x) =>
+    ok(x.engine.patchSubscription(param(x, "c"), param(x, "s"), x.body, x.headers["if-match"])),
+  ),
+  r("GET", `/customers/${C}/subscriptions/${S}/transitionEligibilities`, false, (x) => {
+    const items = x.engine.transitionEligibilities(param(x, "c"), param(x, "s"), x.query.get("eligibilityType") ?? "immediate");
+    return ok(collection(items, x.path));
+  }),
+  r("POST", `/customers/${C}/subscriptions/${S}/transitions`, true, (x) => ok(x.engine.transition(param(x, "c"), param(x, "s"), x.body))),
+  r("GET", `/customers/${C}/subscriptions/${S}/transitions`, false, (x) =>
+    ok(collection(x.engine.listTransitions(param(x, "c"), param(x, "s")), x.path)),
+  ),
+  r("POST", `/customers/${C}/carts`, true, (x) => created(x.engine.createCart(param(x, "c"), x.body))),
+  r("GET", `/customers/${C}/carts/(?<cart>[^/]+)`, false, (x) => ok(x.engine.getCart(param(x, "c"), param(x, "cart")))),
+  r("POST", `/customers/${C}/carts/(?<cart>[^/]+)/checkout`, true, (x) => created(x.engine.checkout(param(x, "c"), param(x, "cart")))),
+  r("GET", `/customers/${C}/orders`, false, (x) => ok(collection(x.engine.listOrders(param(x, "c")), x.path))),
+  r("GET", `/customers/${C}/orders/(?<o>[^/]+)`, false, (x) => ok(x.engine.getOrder(param(x, "c"), param(x, "o")))),
+  r("GET", `/customers/${C}/subscribedskus`, false, (x) => ok(collection(x.engine.subscribedSkus(param(x, "c")), x.path))),
+  r("GET", "/products", false, (x) => {
+    const seen = new Set<string>();
+    const products = offersOf(x).filter((o) => !seen.has(o.productId) && seen.add(o.productId)).map(product);
+    return ok(collection(products, x.path));
+  }),
+  r("GET", "/products/(?<p>[^/]+)", false, (x) => ok(product(one(offersOf(x, param(x, "p")), `Product ${param(x, "p")}`)))),
+  r("GET", "/products/(?<p>[^/]+)/skus", false, (x) => ok(collection(offersOf(x, param(x, "p")).map(sku), x.path))),
+  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)", false, (x) =>
+    ok(sku(one(offersOf(x, param(x, "p"), param(x, "k")), `SKU ${param(x, "k")}`))),
+  ),
+  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities", false, (x) =>
+    ok(collection(offersOf(x, param(x, "p"), param(x, "k")).map((o) => availability(o, x.engine.catalog.currency)), x.path)),
+  ),
+  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities/(?<a>[^/]+)", false, (x) => {
+    const offer = offersOf(x, param(x, "p"), param(x, "k")).find((o) => o.availabilityId === param(x, "a"));
+    if (!offer) throw new SimError(404, CODES.notFound, `Availability ${param(x, "a")} is not in the catalog`);
+    return ok(availability(offer, x.engine.catalog.currency));
+  }),
+];
+
+/** The route for a method and path, with its path parameters; the most specific match wins. */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    // customTermEndDates is a literal under /subscriptions, not a subscription id.
+    if (params["s"]?.toLowerCase() === "customtermenddates" && route.pattern.source.includes("(?<s>")) continue;
+    if (route.method === method.toUpperCase()) return { route, params };
+  }
+  return null;
+}
+
+/** True when some route serves `path` (so a wrong method is 405, not 404). */
+export function pathKnown(path: string): boolean {
+  return ROUTES.some((route) => route.pattern.test(path));
+}

@@ -1,0 +1,387 @@
+import { randomUUID } from "node:crypto";
+import { formatWireDate } from "../backends/partner-center/wire";
+import type { Catalog } from "../domain/types";
+import { addIsoDuration, DAY_MS, parseInstant } from "./dates";
+import { demoState } from "./demo";
+import { catalogOf, Commerce } from "./engine";
+import { CODES, SimError } from "./errors";
+import { RateLimiter } from "./ratelimit";
+import { matchRoute, pathKnown, type RouteResult } from "./routes";
+import type { SimFault, SimState, StoredResponse } from "./state";
+import { StateStore } from "./store";
+
+/**
+ * The simulated Partner Center behind one state file: routes a request to the state machine
+ * and adds what sits around it in the real service — per-customer throttling, `MS-RequestId`
+ * replay, injected faults, the request log. The HTTP facade and the embedded backend both call
+ * {@link SimulatorService.handle}, so they share every rule.
+ */
+
+export interface SimulatorServiceOptions {
+  /** The JSON state file (design §6). */
+  readonly statePath: string;
+  /** Create the file with the demo tenant when it is missing. @default true */
+  readonly createIfMissing?: boolean;
+  /** Requests per minute per customer (real time); 0 turns throttling off. @default 500 */
+  readonly rateLimitPerMinute?: number;
+  /** The real clock (ms): throttling, the request log, and the simulated clock when the state has no `now`. @default Date.now */
+  readonly realNow?: () => number;
+  /** @default setTimeout-based */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Ids of new subscriptions, carts, orders. @default crypto.randomUUID */
+  readonly newId?: () => string;
+  /** Entries kept in the request log (oldest dropped first). @default 50000 */
+  readonly requestLogLimit?: number;
+}
+
+export interface SimRequest {
+  readonly method: string;
+  /** Path without the query string, e.g. `/v1/customers/{id}/subscriptions`. */
+  readonly path: string;
+  readonly query?: URLSearchParams;
+  /** Lower-case names. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+}
+
+export interface SimResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+/** One line of `GET /_sim/requests`. */
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly msRequestId: string | null;
+  /** Real time the request was answered. */
+  readonly at: string;
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 500;
+/** Partner Center honours an `MS-RequestId` replay for this long. */
+const REPLAY_WINDOW_MS = DAY_MS;
+const REPLAY_HEADER = "ms-requestid";
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SimulatorService {
+  readonly store: StateStore;
+  private readonly limiter: RateLimiter;
+  private readonly realNow: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly newId: () => string;
+  private readonly logLimit: number;
+  private log: RequestLogEntry[] = [];
+
+  private constructor(options: SimulatorServiceOptions) {
+    this.realNow = options.realNow ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.newId = options.newId ?? randomUUID;
+    this.logLimit = options.requestLogLimit ?? 50_000;
+    this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
+    this.store = new StateStore(options.statePath, options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) });
+  }
+
+  /** Open the state file (creating the demo tenant when allowed and missing). */
+  static async open(options: SimulatorServiceOptions): Promise<SimulatorService> {
+    const service = new SimulatorService(options);
+    await service.store.init();
+    return service;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Partner Center API
+  // -------------------------------------------------------------------------------------------
+
+  async handle(request: SimRequest): Promise<SimResponse> {
+    const requestId = request.headers?.[REPLAY_HEADER] ?? null;
+    const response = await this.respond(request, requestId);
+    this.record(request, response.status, requestId);
+    const echo: Record<string, string> = { ...response.headers };
+    if (requestId) echo["MS-RequestId"] = requestId;
+    const correlation = request.headers?.["ms-correlationid"];
+    if (correlation) echo["MS-CorrelationId"] = correlation;
+    return { ...response, headers: echo };
+  }
+
+  private async respond(request: SimRequest, requestId: string | null): Promise<SimResponse> {
+    let matched: ReturnType<typeof matchRoute>;
+    try {
+      matched = matchRoute(request.method, request.path);
+    } catch {
+      matched = null;
+    }
+    if (!matched) {
+      const known = pathKnown(request.path);
+      return failure(new SimError(known ? 405 : 404, CODES.notFound, `${known ? "Method not allowed" : "No such resource"}: ${request.method} ${request.path}`));
+    }
+    const { route, params } = matched;
+
+    const customerId = params["c"];
+    if (customerId !== undefined) {
+      const taken = this.limiter.take(customerId.toLowerCase());
+      if (!taken.ok) {
+        const message = `Rate limit is exceeded. Try again in ${taken.retryAfterSeconds} seconds.`;
+        return {
+          status: 429,
+          headers: { "Retry-After": String(taken.retryAfterSeconds) },
+          body: { code: CODES.tooManyRequests, description: message, statusCode: 429, message },
+        };
+      }
+    }
+
+    const fault = await this.takeFault(request.method, request.path);
+    if (fault && !fault.afterCommit) {
+      if (fault.latencyMs) await this.sleep(fault.latencyMs);
+      return faultResponse(fault);
+    }
+
+    const run = (engine: Commerce): RouteResult =>
+      route.run({ engine, params, query: request.query ?? new URLSearchParams(), headers: request.headers ?? {}, body: request.body, path: request.path });
+    let response: SimResponse;
+    try {
+      response = route.write ? await this.write(request, requestId, customerId, run) : await this.read(customerId, run);
+    } catch (e) {
+      if (e instanceof SimError) response = failure(e);
+      else throw e;
+    }
+    if (fault?.afterCommit) {
+      if (fault.latencyMs) await this.sleep(fault.latencyMs);
+      return faultResponse(fault);
+    }
+    return response;
+  }
+
+  /** A read: on the cached state, unless renewals are due for the customer (then a write). */
+  private async read(customerId: string | undefined, run: (engine: Commerce) => RouteResult): Promise<SimResponse> {
+    const engine = this.engine(this.store.read());
+    if (customerId === undefined || !engine.hasCustomer(customerId) || !engine.hasDueRenewals(customerId)) {
+      return success(run(engine));
+    }
+    let result: RouteResult | undefined;
+    await this.store.update((state) => {
+      const fresh = this.engine(state);
+      fresh.processRenewals(customerId);
+      result = run(fresh);
+      return fresh.changed;
+    });
+    return success(result as RouteResult);
+  }
+
+  /**
+   * A write under the lock. With an `MS-RequestId` seen in the last 24 h (simulated clock) the
+   * first response comes back and nothing runs again; successful responses are stored for that.
+   * Failures are not stored: a retry after fixing the cause may succeed.
+   */
+  private async write(
+    request: SimRequest,
+    requestId: string | null,
+    customerId: string | undefined,
+    run: (engine: Commerce) => RouteResult,
+  ): Promise<SimResponse> {
+    let response: SimResponse | undefined;
+    await this.store.update((state) => {
+      const engine = this.engine(state);
+      const replay = requestId ? state.replay?.[requestId] : undefined;
+      if (replay && Date.parse(replay.at) > engine.now - REPLAY_WINDOW_MS) {
+        if (replay.method !== request.method.toUpperCase() || replay.path !== request.path) {
+          throw new SimError(
+            400,
+            CODES.requestIdReused,
+            `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path}; use a new request id for each operation`,
+          );
+        }
+        response = { status: replay.status, headers: {}, body: structuredClone(replay.body) };
+        return false;
+      }
+      const pruned = pruneReplay(state, engine.now);
+      if (customerId !== undefined && engine.hasCustomer(customerId)) engine.processRenewals(customerId);
+      const result = run(engine);
+      response = success(result);
+      if (requestId && result.status < 300) {
+        const stored: StoredResponse = { at: formatWireDate(engine.now), method: request.method.toUpperCase(), path: request.path, status: result.status, body: result.body };
+        (state.replay ??= {})[requestId] = stored;
+        return true;
+      }
+      return engine.changed || pruned;
+    });
+    return response as SimResponse;
+  }
+
+  private engine(state: SimState): Commerce {
+    const now = state.now === undefined ? this.realNow() : Date.parse(state.now);
+    return new Commerce(state, { now, newId: this.newId });
+  }
+
+  private record(request: SimRequest, status: number, requestId: string | null): void {
+    this.log.push({ method: request.method.toUpperCase(), path: request.path, status, msRequestId: requestId, at: new Date(this.realNow()).toISOString() });
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults
+  // -------------------------------------------------------------------------------------------
+
+  /** Consume one use of the first fault matching the request, if any. */
+  private async takeFault(method: string, path: string): Promise<SimFault | null> {
+    const matches = (f: SimFault): boolean =>
+      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && new RegExp(f.path).test(path);
+    if (!(this.store.read().faults ?? []).some(matches)) return null;
+    let taken: SimFault | null = null;
+    await this.store.update((state) => {
+      const faults = state.faults ?? [];
+      const i = faults.findIndex(matches);
+      const fault = faults[i];
+      if (!fault) return false;
+      taken = { ...fault };
+      fault.count -= 1;
+      if (fault.count <= 0) faults.splice(i, 1);
+      return true;
+    });
+    return taken;
+  }
+
+  /** Arm a fault (`POST /_sim/faults`); returns it normalised. */
+  async addFault(input: unknown): Promise<SimFault> {
+    const fault = parseFault(input);
+    await this.store.update((state) => {
+      (state.faults ??= []).push(fault);
+      return true;
+    });
+    return fault;
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.store.update((state) => {
+      if (!state.faults?.length) return false;
+      delete state.faults;
+      return true;
+    });
+  }
+
+  faults(): SimFault[] {
+    return structuredClone(this.store.read().faults ?? []);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Clock, log, catalog
+  // -------------------------------------------------------------------------------------------
+
+  /** The simulated clock (ISO 8601). */
+  now(): string {
+    return new Date(this.engine(this.store.read()).now).toISOString();
+  }
+
+  /**
+   * Move the simulated clock (`{now}` or `{advance: "P8D"}`) and process every renewal and
+   * expiry in between. A state on the real clock is frozen at the new instant from then on.
+   */
+  async setClock(input: unknown): Promise<string> {
+    const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+    let target = 0;
+    await this.store.update((state) => {
+      const current = this.engine(state).now;
+      if (typeof body["now"] === "string") {
+        target = parseInstant(body["now"]);
+        if (Number.isNaN(target)) throw new SimError(400, CODES.invalidInput, `Invalid request input: now must be an ISO 8601 date (got "${body["now"]}")`);
+      } else if (typeof body["advance"] === "string") {
+        try {
+          target = addIsoDuration(current, body["advance"]);
+        } catch (e) {
+          throw new SimError(400, CODES.invalidInput, `Invalid request input: ${(e as Error).message}`);
+        }
+      } else {
+        throw new SimError(400, CODES.invalidInput, 'Invalid request input: send {"now": ISO date} or {"advance": ISO duration such as "P8D"}');
+      }
+      state.now = formatWireDate(target);
+      this.engine(state).processRenewals();
+      return true;
+    });
+    return new Date(target).toISOString();
+  }
+
+  requests(): RequestLogEntry[] {
+    return [...this.log];
+  }
+
+  clearRequests(): void {
+    this.log = [];
+  }
+
+  catalog(): Catalog {
+    return catalogOf(this.store.read());
+  }
+
+  /** A copy of the whole state (for `GET /_sim/state` and tests). */
+  snapshot(): SimState {
+    return structuredClone(this.store.read());
+  }
+}
+
+function success(result: RouteResult): SimResponse {
+  return { status: result.status, headers: { ...(result.headers ?? {}) }, body: result.body };
+}
+
+function failure(e: SimError): SimResponse {
+  return { status: e.status, headers: { ...e.headers }, body: e.body };
+}
+
+function faultResponse(fault: SimFault): SimResponse {
+  return {
+    status: fault.status,
+    headers: fault.retryAfterSeconds !== undefined ? { "Retry-After": String(fault.retryAfterSeconds) } : {},
+    body: {
+      code: fault.code ?? String(fault.status),
+      description: fault.description ?? `Simulated fault (${fault.afterCommit ? "the change was made, the response was lost" : "nothing was changed"}); retry the request`,
+    },
+  };
+}
+
+function pruneReplay(state: SimState, now: number): boolean {
+  if (!state.replay) return false;
+  let pruned = false;
+  for (const [id, entry] of Object.entries(state.replay)) {
+    if (Date.parse(entry.at) <= now - REPLAY_WINDOW_MS) {
+      delete state.replay[id];
+      pruned = true;
+    }
+  }
+  return pruned;
+}
+
+/** Validate a `POST /_sim/faults` body (design §6). */
+export function parseFault(input: unknown): SimFault {
+  const bad = (why: string): SimError => new SimError(400, CODES.invalidInput, `Invalid fault: ${why}`);
+  if (typeof input !== "object" || input === null) throw bad('send {"path": "<regex>", "status": 503, ...}');
+  const f = input as Record<string, unknown>;
+  if (typeof f["path"] !== "string") throw bad("path (a regular expression) is required");
+  try {
+    new RegExp(f["path"]);
+  } catch (e) {
+    throw bad(`path is not a regular expression (${(e as Error).message})`);
+  }
+  const status = f["status"];
+  if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) throw bad("status must be an HTTP status (100–599)");
+  const count = f["count"] ?? 1;
+  if (!Number.isInteger(count) || (count as number) < 1) throw bad("count must be a positive integer");
+  const fault: SimFault = { path: f["path"], status: status as number, count: count as number };
+  if (typeof f["method"] === "string") fault.method = f["method"].toUpperCase();
+  const numberField = (name: "retryAfterSeconds" | "latencyMs"): void => {
+    const v = f[name];
+    if (v === undefined) return;
+    if (typeof v !== "number" || v < 0) throw bad(`${name} must be a non-negative number`);
+    fault[name] = v;
+  };
+  numberField("retryAfterSeconds");
+  numberField("latencyMs");
+  if (f["afterCommit"] !== undefined) {
+    if (typeof f["afterCommit"] !== "boolean") throw bad("afterCommit must be true or false");
+    fault.afterCommit = f["afterCommit"];
+  }
+  if (typeof f["code"] === "string") fault.code = f["code"];
+  if (typeof f["description"] === "string") fault.description = f["description"];
+  return fault;
+}

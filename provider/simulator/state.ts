@@ -1,0 +1,138 @@
+import type {
+  WireCart,
+  WireCartCheckoutResult,
+  WireOrder,
+  WireScheduledNextTermInstructions,
+  WireTransition,
+} from "../backends/partner-center/wire";
+import type { CatalogEntry } from "./catalog";
+
+/**
+ * The simulator state file (design §6). Subscriptions use Partner Center field names; a few
+ * simulator extensions are documented on the fields below. Every field the design calls
+ * optional may be left out of a hand-written file and is derived on load.
+ */
+export interface SimState {
+  readonly version: 1;
+  /** The simulated clock (ISO 8601). Absent: the real clock. */
+  now?: string;
+  settings?: SimSettings;
+  /** Offers in the shape of `data/catalog.json`'s `offers`. Absent: the built-in catalog. */
+  catalog?: CatalogEntry[];
+  /** Turns on token checking: the API then accepts only tokens the simulator issued. */
+  partner?: SimPartner;
+  customers: SimCustomer[];
+  /** Extension: injected faults (`POST /_sim/faults`), shared by every process on the file. */
+  faults?: SimFault[];
+  /** Extension: first responses of writes by `MS-RequestId`, kept 24 h (simulated clock) for replay. */
+  replay?: Record<string, StoredResponse>;
+}
+
+export interface SimSettings {
+  /** How long each batch of seats (and a new term) stays cancellable. @default 168 */
+  cancellationWindowHours?: number;
+  /** Currency of the catalog prices. @default "EUR" */
+  currency?: string;
+}
+
+export interface SimPartner {
+  readonly tenantId?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly refreshToken?: string;
+}
+
+export interface SimCustomer {
+  readonly id: string;
+  companyName: string;
+  domain: string;
+  /** Seats assigned to users, keyed `PRODUCT:SKU`; feeds `subscribedskus`. */
+  assignedLicenses?: Record<string, number>;
+  subscriptions: SimSubscription[];
+  /** Extension: carts of this customer (Partner Center keeps them 7 days). */
+  carts?: SimCart[];
+  /** Extension: orders placed by checkout. */
+  orders?: WireOrder[];
+  /** Extension: completed transitions (`GET …/transitions`). */
+  transitions?: SimTransition[];
+}
+
+/**
+ * A subscription as stored: Partner Center field names. Derived on render (not needed in the
+ * file): `refundableQuantity`, `links`, `productType`, `unitType`.
+ */
+export interface SimSubscription {
+  readonly id: string;
+  offerId: string;
+  offerName: string;
+  friendlyName: string;
+  quantity: number;
+  status: string;
+  autoRenewEnabled: boolean;
+  termDuration: string;
+  billingCycle: string;
+  creationDate?: string;
+  effectiveStartDate: string;
+  commitmentEndDate: string;
+  /** Absent: `effectiveStartDate` + `cancellationWindowHours`. */
+  cancellationAllowedUntilDate?: string | null;
+  scheduledNextTermInstructions?: WireScheduledNextTermInstructions | null;
+  isTrial?: boolean;
+  orderId?: string;
+  attributes?: { objectType?: string; etag?: string };
+  /**
+   * Extension: every batch of seats of the current term (purchase, renewal, mid-term add, seats
+   * moved in by a transition), each removable until `allowedUntilDateTime`. The quantities add
+   * up to `quantity`. Absent (hand-written files): taken from `refundableQuantity.details` plus
+   * one closed batch for the rest, or else one batch of every seat added at `effectiveStartDate`.
+   */
+  seatLots?: SeatLotRecord[];
+  /** Accepted on load from hand-written files (Partner Center's own rendering of `seatLots`). */
+  refundableQuantity?: { totalQuantity: number; details: { quantity: number; allowedUntilDateTime: string }[] };
+}
+
+export interface SeatLotRecord {
+  quantity: number;
+  allowedUntilDateTime: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface SimCart extends Mutable<WireCart> {
+  /** The checkout result, replayed by a repeated checkout. */
+  checkoutResult?: WireCartCheckoutResult;
+}
+
+export interface SimTransition extends WireTransition {
+  readonly operationId: string;
+  readonly fromSubscriptionId: string;
+}
+
+/**
+ * A fault armed by `POST /_sim/faults`: the next `count` requests whose method and path match
+ * fail with `status`. With `afterCommit` the change is made first and only the response is lost
+ * (a timeout as the client sees it).
+ */
+export interface SimFault {
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Regular expression tested against the request path (without the query string). */
+  path: string;
+  status: number;
+  /** @default 1 */
+  count: number;
+  retryAfterSeconds?: number;
+  latencyMs?: number;
+  afterCommit?: boolean;
+  code?: string;
+  description?: string;
+}
+
+export interface StoredResponse {
+  /** Simulated time of the first response. */
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly body: unknown;
+}
