@@ -154,6 +154,7 @@ export function readYaml(text: string): YamlSource {
   const contents = doc.contents as Node | null;
   const value = contents == null ? undefined : convert(contents, null, [], false);
   if (aliasCopies > MAX_ALIAS_COPIES) {
+    broken = true;
     problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
   }
 
