@@ -36,6 +36,9 @@ export const SUBSCRIPTION_RULES: readonly Rule[] = [
   extendedServiceTerm,
 ];
 
+/** An upgrade of every seat leaves the source empty: nothing but the upgrade applies to it. */
+export const FULL_UPGRADE_RULES: readonly Rule[] = [midTermChange, upgrade];
+
 /** The rules that still apply to a subscription the plan is about to buy. */
 export const AFTER_PURCHASE_RULES: readonly Rule[] = [autoRenew, renewalNeedsAutoRenew, renewalSchedule, extendedServiceTerm];
 

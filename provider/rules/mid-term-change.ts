@@ -1,5 +1,5 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { costDelta, dayText, makeStep, offerOf, renewalAt, withFix, yearlyCost } from "./support";
+import { costDelta, dayText, makeStep, renewalAt, renewalOffers, withFix, yearlyCost } from "./support";
 import { NOTHING, type Rule } from "./types";
 
 /** Offer, term and billing are fixed for the term (NCE): they move to `renewal:`, or the offer to `upgrade:`. */
@@ -15,8 +15,10 @@ export const midTermChange: Rule = {
     const steps: PlanStep[] = [];
     if (desired.offer !== observed.offer) {
       const edits: YamlEdit[] = [{ path: "offer", value: observed.offer }];
-      if (desired.renewal?.offer === undefined) edits.push({ path: "renewal.offer", value: desired.offer });
-      const upgradable = offerOf(catalog, observed.offer)?.upgradesTo.includes(desired.offer) ?? false;
+      // Renewing into another offer is an upgrade path too; anything else needs a new subscription.
+      const upgradable = renewalOffers(catalog, observed.offer).includes(desired.offer);
+      const viaRenewal = upgradable && desired.renewal?.offer === undefined;
+      if (viaRenewal) edits.push({ path: "renewal.offer", value: desired.offer }, ...renews);
       steps.push(
         makeStep(subject, {
           action: "upgrade",
@@ -26,9 +28,11 @@ export const midTermChange: Rule = {
           rule: midTermChange.id,
           reason:
             `the offer of a subscription cannot change mid-term (${observed.offer} → ${desired.offer})` +
-            (upgradable ? `; an upgrade (upgrade.to: ${desired.offer}, irreversible) would switch now` : ""),
+            (upgradable
+              ? `; an upgrade (upgrade.to: ${desired.offer}, irreversible) would switch now`
+              : `, and ${desired.offer} is not an upgrade of it`),
           cost: costDelta(catalog, yearlyCost(catalog, { ...observed, offer: desired.offer }, observed.quantity), now),
-          ...withFix([...edits, ...renews], `to switch at renewal on ${when}`),
+          ...withFix(edits, viaRenewal ? `to switch at renewal on ${when}` : `to keep it (add a new entry to buy ${desired.offer})`),
         }),
       );
     }

@@ -1,6 +1,7 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
-import { isImmediate, makeStep, meaningfulSchedule, renewalValue, sameRenewal } from "./support";
-import { NOTHING, type Rule } from "./types";
+import type { RenewalInstructions, YamlEdit } from "../domain/types";
+import { isImmediate, makeStep, meaningfulSchedule, offerOf, renewalOffers, renewalValue, sameRenewal, withFix } from "./support";
+import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
 export const renewalSchedule: Rule = {
@@ -23,6 +24,19 @@ export const renewalSchedule: Rule = {
     }
     // Re-scheduling the same instructions after an immediate change is the reapply-renewal rule's step.
     if (wiped && sameRenewal(meaningfulSchedule(observed), target)) return NOTHING;
+    const refusal = refuse(subject, target);
+    if (refusal !== null) {
+      const step = makeStep(subject, {
+        ...base,
+        timing: "blocked",
+        action: "schedule-renewal",
+        from: current === null ? null : renewalValue(current),
+        to: renewalValue(target),
+        reason: refusal.reason,
+        ...withFix(refusal.edits, refusal.purpose),
+      });
+      return { steps: [step], warnings: [] };
+    }
     const step = makeStep(subject, {
       ...base,
       action: "schedule-renewal",
@@ -33,3 +47,36 @@ export const renewalSchedule: Rule = {
     return { steps: [step], warnings: [] };
   },
 };
+
+/** What the catalog refuses about the next term: an offer it cannot renew into, a combination it does not sell, a seat count out of bounds. */
+function refuse(subject: Subject, target: RenewalInstructions): { reason: string; edits: readonly YamlEdit[]; purpose: string } | null {
+  const { observed, catalog, desired } = subject;
+  const options = renewalOffers(catalog, observed.offer);
+  if (!options.includes(target.offer)) {
+    return {
+      reason: `${observed.offer} cannot renew into ${target.offer} (renewal options: ${options.join(", ")})`,
+      edits: [{ path: "renewal.offer", value: null }],
+      purpose: "to renew into the same offer (add a new entry to buy the other one)",
+    };
+  }
+  const offer = offerOf(catalog, target.offer);
+  if (offer === undefined) return null;
+  if (!offer.terms.some((t) => t.term === target.term && t.billing === target.billing)) {
+    const edits: YamlEdit[] = [];
+    if (desired.renewal?.term !== undefined) edits.push({ path: "renewal.term", value: null });
+    if (desired.renewal?.billing !== undefined) edits.push({ path: "renewal.billing", value: null });
+    return {
+      reason: `${offer.name} is not sold as ${target.term}/${target.billing}`,
+      edits: edits.length > 0 ? edits : [{ path: "renewal.offer", value: null }],
+      purpose: "to renew with a term and billing the catalog sells",
+    };
+  }
+  if (target.quantity < offer.minQuantity || target.quantity > offer.maxQuantity) {
+    return {
+      reason: `${offer.name} allows ${offer.minQuantity} to ${offer.maxQuantity} seats per subscription`,
+      edits: [{ path: "renewal.quantity", value: target.quantity > offer.maxQuantity ? offer.maxQuantity : offer.minQuantity }],
+      purpose: "to stay within the SKU's seat limits",
+    };
+  }
+  return null;
+}

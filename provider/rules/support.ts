@@ -59,17 +59,20 @@ export function termEnd(start: Date, term: Term, customEnd?: IsoDate): IsoDate {
 // Seats
 // ---------------------------------------------------------------------------------------------
 
-/** Seats removable at `now`: the lots whose window is still open (strictly after `now`). */
+/**
+ * Seats removable at `now`: the lots whose window is still open. `allowedUntil` is the last
+ * instant allowed, inclusive — as for `cancellationAllowedUntilDate`, and as the simulator judges.
+ */
 export function refundableAt(observed: ObservedSubscription, now: Date): number {
   return observed.refundableLots
-    .filter((lot) => Date.parse(lot.allowedUntil) > now.getTime())
+    .filter((lot) => Date.parse(lot.allowedUntil) >= now.getTime())
     .reduce((sum, lot) => sum + lot.quantity, 0);
 }
 
 /** When the last reduction window closed (for messages); null when nothing says. */
 export function lastClosedWindow(observed: ObservedSubscription, now: Date): IsoDate | null {
   const closed = [...observed.refundableLots.map((l) => l.allowedUntil), ...(observed.cancellationAllowedUntil ? [observed.cancellationAllowedUntil] : [])]
-    .filter((d) => Date.parse(d) <= now.getTime())
+    .filter((d) => Date.parse(d) < now.getTime())
     .sort((a, b) => Date.parse(b) - Date.parse(a));
   return closed[0] ?? null;
 }
@@ -103,6 +106,16 @@ export function yearlyCost(
 export function costDelta(catalog: Catalog, after: number | undefined, before: number | undefined): StepCost | null {
   if (after === undefined || before === undefined) return null;
   return { currency: catalog.currency, annualDelta: Math.round((after - before) * 100) / 100 };
+}
+
+/**
+ * Offers a subscription may renew into: its own, and the catalog's upgrade paths of the same
+ * segment (a downgrade needs a new subscription).
+ */
+export function renewalOffers(catalog: Catalog, offer: OfferKey): readonly OfferKey[] {
+  const own = offerOf(catalog, offer);
+  if (own === undefined) return [offer];
+  return [offer, ...own.upgradesTo.filter((to) => offerOf(catalog, to)?.segment === own.segment)];
 }
 
 // ---------------------------------------------------------------------------------------------
