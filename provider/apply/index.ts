@@ -1,0 +1,148 @@
+import type { Backend, WriteOptions } from "../backends/backend";
+import { isBackendError } from "../domain/errors";
+import type { ObservedSubscription, PlanStep, StepCall } from "../domain/types";
+import { meaningfulSchedule, sameRenewal, stableId } from "../rules/support";
+
+/** What happened to one step. */
+export type StepOutcome =
+  | { readonly step: PlanStep; readonly status: "done"; readonly subscription: ObservedSubscription }
+  /** The backend refused or failed the call (`code`: Partner Center's, e.g. `800090`), or the re-read did not show the effect (`verification`). */
+  | { readonly step: PlanStep; readonly status: "failed"; readonly code: string; readonly message: string }
+  /** Blocked steps are never executed. */
+  | { readonly step: PlanStep; readonly status: "blocked"; readonly message: string }
+  /** Not run because an earlier step of the same subscription failed (later steps depend on it). */
+  | { readonly step: PlanStep; readonly status: "skipped"; readonly message: string };
+
+export interface ApplyContext {
+  /** The customer's tenant id (the steps carry the YAML key). */
+  readonly customerId: string;
+}
+
+/**
+ * Executes one subscription's steps through a backend, in plan order, and verifies each write
+ * by reading the subscription again. The plan already carries the re-application of a
+ * renewal schedule an immediate change wipes (`reapply-renewal`), so the order is the contract.
+ * Blocked steps are reported, never run; the first failure stops the subscription.
+ */
+export async function applySubscription(steps: readonly PlanStep[], backend: Backend, ctx: ApplyContext): Promise<StepOutcome[]> {
+  const keys = new Set(steps.map((s) => `${s.customer}/${s.subscription}`));
+  if (keys.size > 1) throw new Error(`applySubscription: steps of several subscriptions (${[...keys].join(", ")}); apply them one subscription at a time`);
+  let subscriptionId = steps.find((s) => s.subscriptionId !== null)?.subscriptionId ?? null;
+  const outcomes: StepOutcome[] = [];
+  let failure: string | null = null;
+  for (const step of steps) {
+    if (step.timing === "blocked") {
+      outcomes.push({ step, status: "blocked", message: `${step.reason ?? "blocked"}${step.hint ? ` (hint: ${step.hint})` : ""}` });
+      continue;
+    }
+    if (failure !== null) {
+      outcomes.push({ step, status: "skipped", message: failure });
+      continue;
+    }
+    const outcome = await execute(step, subscriptionId, backend, ctx);
+    outcomes.push(outcome);
+    if (outcome.status === "done") subscriptionId = outcome.subscription.id;
+    if (outcome.status === "failed") failure = `not run: ${step.action} failed before it (${outcome.code})`;
+  }
+  return outcomes;
+}
+
+/** Same step ⇒ same request id: a write retried or re-run after a lost response acts once. */
+export function requestIdOf(step: PlanStep, customerId: string): string {
+  return stableId([customerId, step.subscriptionId, step.subscription, step.action, JSON.stringify(step.call ?? null), JSON.stringify(step.from), JSON.stringify(step.to), step.effectiveAt]);
+}
+
+async function execute(step: PlanStep, subscriptionId: string | null, backend: Backend, ctx: ApplyContext): Promise<StepOutcome> {
+  const call = step.call;
+  if (call === undefined) return { step, status: "failed", code: "no-call", message: `${step.action} carries no call to make` };
+  if (call.kind !== "purchase" && subscriptionId === null) {
+    return { step, status: "failed", code: "no-subscription", message: `${step.action} needs a subscription id and none is known yet` };
+  }
+  const options: WriteOptions = { requestId: requestIdOf(step, ctx.customerId) };
+  try {
+    if (call.kind === "transition") return await upgrade(step, call, subscriptionId ?? "", backend, ctx.customerId, options);
+    const written = await write(call, subscriptionId ?? "", backend, ctx.customerId, options);
+    const reread = await backend.getSubscription(ctx.customerId, written.id);
+    const problem = verify(call, reread);
+    if (problem !== null) return { step, status: "failed", code: "verification", message: `${step.action} was accepted but ${problem}` };
+    return { step, status: "done", subscription: reread };
+  } catch (e) {
+    if (isBackendError(e)) return { step, status: "failed", code: e.code, message: e.message };
+    return { step, status: "failed", code: "error", message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Calls whose effect shows on the subscription itself (a transition also needs its target checked). */
+type PlainCall = Exclude<StepCall, { kind: "transition" }>;
+
+async function write(call: PlainCall, id: string, backend: Backend, customer: string, options: WriteOptions): Promise<ObservedSubscription> {
+  switch (call.kind) {
+    case "purchase":
+      return backend.purchase(customer, call.request);
+    case "adopt":
+      return backend.getSubscription(customer, call.subscriptionId);
+    case "set-quantity":
+      return backend.setQuantity(customer, id, call.quantity, options);
+    case "set-auto-renew":
+      return backend.setAutoRenew(customer, id, call.enabled, options);
+    case "schedule-renewal":
+      return backend.scheduleRenewal(customer, id, call.instructions, options);
+    case "clear-renewal":
+      return backend.clearRenewal(customer, id, options);
+    case "cancel":
+      return backend.cancel(customer, id, options);
+    case "cancel-at-term-end":
+      return backend.cancelAtTermEnd(customer, id, options);
+    case "rename":
+      return backend.rename(customer, id, call.friendlyName, options);
+  }
+}
+
+/** A transition is verified on both ends: the source lost the seats, the target has the offer. */
+async function upgrade(
+  step: PlanStep,
+  call: Extract<StepCall, { kind: "transition" }>,
+  id: string,
+  backend: Backend,
+  customer: string,
+  options: WriteOptions,
+): Promise<StepOutcome> {
+  const before = await backend.getSubscription(customer, id);
+  const result = await backend.transition(customer, id, call.request, options);
+  const [source, target] = await Promise.all([backend.getSubscription(customer, id), backend.getSubscription(customer, result.target.id)]);
+  const expected = before.quantity - call.request.quantity;
+  if (source.quantity !== expected || target.offer !== call.request.to) {
+    return {
+      step,
+      status: "failed",
+      code: "verification",
+      message: `upgrade was accepted but the subscriptions do not show it (source ${source.quantity} seats, expected ${expected}; target ${target.offer})`,
+    };
+  }
+  return { step, status: "done", subscription: source };
+}
+
+/** What the re-read must show for the call to count as done; null when it does. */
+function verify(call: PlainCall, s: ObservedSubscription): string | null {
+  const expect = (ok: boolean, what: string): string | null => (ok ? null : `the subscription does not show it (${what})`);
+  switch (call.kind) {
+    case "purchase":
+      return expect(s.offer === call.request.offer && s.quantity === call.request.quantity, `offer ${s.offer}, quantity ${s.quantity}`);
+    case "adopt":
+      return expect(s.id === call.subscriptionId, `id ${s.id}`);
+    case "set-quantity":
+      return expect(s.quantity === call.quantity, `quantity ${s.quantity}`);
+    case "set-auto-renew":
+      return expect(s.autoRenew === call.enabled, `autoRenew ${s.autoRenew}`);
+    case "schedule-renewal":
+      return expect(sameRenewal(s.scheduledRenewal, call.instructions), `scheduled ${JSON.stringify(s.scheduledRenewal)}`);
+    case "clear-renewal":
+      return expect(meaningfulSchedule(s) === null, `scheduled ${JSON.stringify(s.scheduledRenewal)}`);
+    case "cancel":
+      return expect(s.status === "deleted", `status ${s.status}`);
+    case "cancel-at-term-end":
+      return expect(!s.autoRenew, `autoRenew ${s.autoRenew}`);
+    case "rename":
+      return expect(s.friendlyName === call.friendlyName, `friendlyName ${s.friendlyName}`);
+  }
+}
