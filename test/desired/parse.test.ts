@@ -191,6 +191,13 @@ describe("parseDesired on a valid file", () => {
     });
   });
 
+  it("accepts the example in the README", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(parseDesired(example, "README.md").issues).toEqual([]);
+    expect(example).toContain("customers:");
+  });
+
   it("accepts the quickstart example", () => {
     const text = readFileSync(join(__dirname, "..", "..", "examples", "quickstart", "licences.yaml"), "utf8");
     const { state, issues } = parseDesired(text, "licences.yaml");
