@@ -13,6 +13,7 @@ import type {
   TransitionRequest,
   TransitionResult,
 } from "../domain/types";
+import { deriveRequestId } from "../http/idempotency";
 import { SimulatorService, type RequestLogEntry, type SimulatorServiceOptions } from "../simulator/service";
 import type { Backend, BackendCapabilities, WriteOptions } from "./backend";
 import {
@@ -127,15 +128,16 @@ export class SimulatorBackend implements Backend {
     // a request id derived from the idempotency key, so a replayed purchase reuses the cart.
     const cart = await this.call<WireCart>("POST", `${customerPath(customerId)}/carts`, {
       body: { lineItems: [cartLineItemFor(request, catalogItemId)] },
-      requestId: `${request.idempotencyKey}:cart`,
+      requestId: deriveRequestId(request.idempotencyKey, "cart"),
     });
+    const checkoutRequestId = deriveRequestId(request.idempotencyKey, "checkout");
     const result = await this.call<WireCartCheckoutResult>("POST", `${customerPath(customerId)}/carts/${cart.id}/checkout`, {
-      requestId: `${request.idempotencyKey}:checkout`,
+      requestId: checkoutRequestId,
     });
     const subscriptionId = result.orders[0]?.lineItems[0]?.subscriptionId;
     if (!subscriptionId) {
       const why = result.orderErrors.map((e) => `${e.code} ${e.description}`).join("; ") || "no subscription in the order";
-      throw new BackendError(`simulator: checkout of cart ${cart.id} bought nothing (${why})`, 502, "CheckoutFailed", `${request.idempotencyKey}:checkout`);
+      throw new BackendError(`simulator: checkout of cart ${cart.id} bought nothing (${why})`, 502, "CheckoutFailed", checkoutRequestId);
     }
     return this.getSubscription(customerId, subscriptionId);
   }

@@ -7,7 +7,7 @@ import { catalogOf, Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
 import { matchRoute, pathKnown, type RouteResult } from "./routes";
-import type { SimFault, SimState, StoredResponse } from "./state";
+import type { SimFault, SimPartner, SimState, StoredResponse } from "./state";
 import { StateStore } from "./store";
 
 /**
@@ -99,7 +99,7 @@ export class SimulatorService {
   async handle(request: SimRequest): Promise<SimResponse> {
     const requestId = request.headers?.[REPLAY_HEADER] ?? null;
     const response = await this.respond(request, requestId);
-    this.record(request, response.status, requestId);
+    this.logRequest(request.method, request.path, response.status, requestId);
     const echo: Record<string, string> = { ...response.headers };
     if (requestId) echo["MS-RequestId"] = requestId;
     const correlation = request.headers?.["ms-correlationid"];
@@ -216,8 +216,9 @@ export class SimulatorService {
     return new Commerce(state, { now, newId: this.newId });
   }
 
-  private record(request: SimRequest, status: number, requestId: string | null): void {
-    this.log.push({ method: request.method.toUpperCase(), path: request.path, status, msRequestId: requestId, at: new Date(this.realNow()).toISOString() });
+  /** Add a line to the request log (the HTTP facade logs its token requests here too). */
+  logRequest(method: string, path: string, status: number, requestId: string | null): void {
+    this.log.push({ method: method.toUpperCase(), path, status, msRequestId: requestId, at: new Date(this.realNow()).toISOString() });
     if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
   }
 
@@ -309,6 +310,11 @@ export class SimulatorService {
 
   clearRequests(): void {
     this.log = [];
+  }
+
+  /** The partner application of the state (token checking), if any. */
+  partner(): SimPartner | undefined {
+    return this.store.read().partner;
   }
 
   catalog(): Catalog {

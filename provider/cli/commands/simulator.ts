@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ConfigError } from "../../domain/errors";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../../simulator/service";
+import { startSimulatorServer } from "../../simulator/server";
+import { type CliIO, EXIT } from "../io";
+
+/** Default state file of the simulator (design §5, `SEATPLAN_SIMULATOR_STATE`). */
+export const DEFAULT_SIMULATOR_STATE = ".seatplan/simulator.json";
+
+export interface SimulatorCommandOptions {
+  readonly state?: string;
+  readonly port: string;
+  readonly host: string;
+  readonly latencyMs: string;
+  readonly rateLimit: string;
+}
+
+/**
+ * `seatplan simulator [--state FILE] [--port N] [--host H] [--latency-ms N] [--rate-limit N]`:
+ * serves the commerce simulator over HTTP until SIGINT/SIGTERM. The first stdout line is the
+ * base URL (scripts read it); notes go to stderr.
+ */
+export function registerSimulator(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("simulator")
+    .description("serve the commerce simulator (Partner Center paths, token endpoint, /_sim admin routes) on a state file")
+    .option("--state <file>", `simulator state file, created with the demo tenant when missing (env SEATPLAN_SIMULATOR_STATE, default ${DEFAULT_SIMULATOR_STATE})`)
+    .option("--port <n>", "port to listen on; 0 = any free port", "0")
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("--latency-ms <n>", "delay added to every API response", "0")
+    .option("--rate-limit <n>", "requests per minute per customer before 429; 0 = off", String(DEFAULT_RATE_LIMIT_PER_MINUTE))
+    .action(async (options: SimulatorCommandOptions) => {
+      setExit(await runSimulator(options, io, untilSignal()));
+    });
+}
+
+/** Run the server until `stop` resolves; returns the exit code. */
+export async function runSimulator(options: SimulatorCommandOptions, io: CliIO, stop: Promise<unknown>): Promise<number> {
+  const statePath = resolve(io.cwd, options.state ?? io.env["SEATPLAN_SIMULATOR_STATE"] ?? DEFAULT_SIMULATOR_STATE);
+  const port = integer(options.port, "--port", 0, 65535);
+  const latencyMs = integer(options.latencyMs, "--latency-ms", 0, 600_000);
+  const rateLimitPerMinute = integer(options.rateLimit, "--rate-limit", 0, Number.MAX_SAFE_INTEGER);
+  const created = !existsSync(statePath);
+  const server = await startSimulatorServer({ statePath, port, host: options.host, latencyMs, rateLimitPerMinute });
+  io.stdout(`${server.url}\n`);
+  io.stderr(
+    `seatplan simulator: ${created ? "created the demo tenant in" : "serving"} ${statePath}; ` +
+      `clock ${server.service.now()}; rate limit ${rateLimitPerMinute === 0 ? "off" : `${rateLimitPerMinute}/min per customer`}. ` +
+      "Press Ctrl-C to stop.\n",
+  );
+  await stop;
+  await server.close();
+  io.stderr("seatplan simulator: stopped\n");
+  return EXIT.ok;
+}
+
+function integer(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new ConfigError(`${flag} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "up" : max} (got "${value}")`);
+  }
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

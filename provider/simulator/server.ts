@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError } from "../domain/errors";
+import { CODES, SimError } from "./errors";
+import { SimulatorService, type SimulatorServiceOptions } from "./service";
+import { authorize, tokenResponse } from "./tokens";
+
+/**
+ * The HTTP facade of the simulator (`seatplan simulator`, design §6), on `node:http` only:
+ * Partner Center paths under `/v1` (via {@link SimulatorService}, the same code the embedded
+ * backend calls), the OAuth token endpoint, and the `/_sim/*` admin routes for tests and demos.
+ */
+
+export interface SimulatorServerOptions extends SimulatorServiceOptions {
+  /** 0 = any free port. @default 0 */
+  readonly port?: number;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** Delay added to every API and token response (ms). @default 0 */
+  readonly latencyMs?: number;
+}
+
+export interface SimulatorServer {
+  /** Base URL, e.g. `http://127.0.0.1:53107` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  readonly service: SimulatorService;
+  /** Stop listening and drop open connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+const TOKEN_PATH = /^\/([^/]+)\/oauth2(?:\/v2\.0)?\/token\/?$/i;
+
+/** Start the simulator's HTTP server on a state file (created with the demo tenant when missing). */
+export async function startSimulatorServer(options: SimulatorServerOptions): Promise<SimulatorServer> {
+  const service = await SimulatorService.open(options);
+  const realNow = options.realNow ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const latencyMs = options.latencyMs ?? 0;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      send(res, 500, {}, { code: "InternalError", description: `The simulator failed: ${e instanceof Error ? e.message : String(e)}` });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://simulator");
+    const method = (req.method ?? "GET").toUpperCase();
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      if (e instanceof SimError) return send(res, e.status, {}, e.body);
+      throw e;
+    }
+
+    const token = TOKEN_PATH.exec(url.pathname);
+    if (token && method === "POST") {
+      if (latencyMs) await sleep(latencyMs);
+      const answer = tokenResponse(decodeURIComponent(token[1] ?? ""), new URLSearchParams(raw), service.partner(), realNow());
+      service.logRequest(method, url.pathname, answer.status, null);
+      return send(res, answer.status, { "Cache-Control": "no-store" }, answer.body);
+    }
+
+    if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res);
+
+    if (!/^\/v1(\/|$)/i.test(url.pathname)) {
+      return send(res, 404, {}, { code: CODES.notFound, description: `No such resource: ${method} ${url.pathname}` });
+    }
+    const refused = authorize(header(req, "authorization"), service.partner(), realNow());
+    if (refused) {
+      service.logRequest(method, url.pathname, 401, header(req, "ms-requestid") ?? null);
+      return send(res, 401, { "WWW-Authenticate": "Bearer" }, { code: CODES.unauthorized, description: refused });
+    }
+    let body: unknown;
+    try {
+      body = raw === "" ? undefined : JSON.parse(raw);
+    } catch {
+      return send(res, 400, {}, { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" });
+    }
+    if (latencyMs) await sleep(latencyMs);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    const response = await service.handle({ method, path: url.pathname, query: url.searchParams, headers, body });
+    send(res, response.status, response.headers, response.body);
+  }
+
+  async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
+    let body: unknown;
+    try {
+      body = raw === "" ? {} : JSON.parse(raw);
+    } catch {
+      return send(res, 400, {}, { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" });
+    }
+    try {
+      const route = `${method} ${path.replace(/\/$/, "")}`;
+      switch (route) {
+        case "GET /_sim/clock":
+          return send(res, 200, {}, { now: service.now() });
+        case "POST /_sim/clock":
+          return send(res, 200, {}, { now: await service.setClock(body) });
+        case "GET /_sim/faults":
+          return send(res, 200, {}, service.faults());
+        case "POST /_sim/faults":
+          return send(res, 201, {}, await service.addFault(body));
+        case "DELETE /_sim/faults":
+          await service.clearFaults();
+          return send(res, 200, {}, []);
+        case "GET /_sim/requests":
+          return send(res, 200, {}, service.requests());
+        case "DELETE /_sim/requests":
+          service.clearRequests();
+          return send(res, 200, {}, []);
+        case "GET /_sim/catalog":
+          return send(res, 200, {}, service.catalog());
+        case "GET /_sim/state":
+          return send(res, 200, {}, service.snapshot());
+        default:
+          return send(res, 404, {}, {
+            code: CODES.notFound,
+            description: `No such admin route: ${route}; see design §6 (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state)`,
+          });
+      }
+    } catch (e) {
+      if (e instanceof SimError) return send(res, e.status, e.headers, e.body);
+      throw e;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      reject(
+        e.code === "EADDRINUSE"
+          ? new ConfigError(`port ${options.port ?? 0} on ${options.host ?? "127.0.0.1"} is already in use; pick another with --port (0 = any free port)`)
+          : e,
+      );
+    };
+    server.once("error", onError);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    service,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new SimError(413, CODES.invalidInput, `Invalid request input: the body exceeds ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
