@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { isSeatplanError } from "../domain/errors";
 import { type CliIO, EXIT, processIO } from "./io";
 import { registerValidate } from "./commands/validate";
+import { registerSimulator } from "./commands/simulator";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
@@ -11,6 +12,7 @@ import { registerValidate } from "./commands/validate";
  */
 const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: number) => void) => void> = [
   registerValidate,
+  registerSimulator,
 ];
 
 function version(): string {
