@@ -27,9 +27,11 @@ export function parseDesired(text: string, file: string): DesiredResult {
   const issue = (f: Finding): Issue => ({ file, ...source.locate(f.path, f.at), path: f.path.join("."), message: f.message, hint: f.hint });
 
   const issues: Issue[] = source.problems.map((p) => ({ file, line: p.line, column: p.column, path: p.path.join("."), message: p.message, hint: p.hint }));
-  if (source.value === undefined) {
+  if (source.broken) {
+    // Syntax errors only: checking a half-read document would mostly report their consequences.
+  } else if (source.value === undefined) {
     issues.push(issue({ path: [], message: "the file holds no YAML document", hint: 'start it with "version: 1" and a "customers:" mapping' }));
-  } else if (!source.broken) {
+  } else {
     issues.push(...schemaFindings(source.value).map(issue), ...semanticFindings(source.value, line).map(issue));
   }
   issues.sort(byPosition);

@@ -160,7 +160,7 @@ function repairs(value: string): string[] {
 }
 
 /** What a value must be, as it reads after "must be". */
-export function expectation(node: AnySchemaObject): string {
+function expectation(node: AnySchemaObject): string {
   if ("const" in node) return JSON.stringify(node["const"]);
   if (Array.isArray(node["enum"])) return `one of ${listed(node["enum"].map(String), "or")}`;
   switch (node["type"]) {

@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 
 /** A position in the text, 1-based. */
 export interface Position {
@@ -38,6 +38,9 @@ interface Entry {
  *  file is not a licence file. */
 const MAX_ALIAS_COPIES = 100_000;
 const MAX_DEPTH = 64;
+/** The parser recurses once per `[` or `{`; some ten thousand levels exhaust the process's
+ *  memory, an abort no try/catch survives. */
+const MAX_FLOW_DEPTH = 1000;
 
 const SYNTAX_HINTS: Partial<Record<YAMLError["code"], string>> = {
   TAB_AS_INDENT: "indent with spaces: YAML does not allow tabs for indentation",
@@ -62,19 +65,15 @@ export function readYaml(text: string): YamlSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  } catch (e) {
-    // The parser recurses; absurd nesting can exhaust the stack.
-    const message = e instanceof RangeError ? "the YAML is nested too deeply to read" : "the YAML cannot be read";
-    return {
-      value: undefined,
-      broken: true,
-      problems: [{ line: 1, column: 1, path: [], message, hint: "seatplan files nest five levels deep at most; check the structure" }],
-      locate: () => ({ line: 1, column: 1 }),
-    };
+  const deep = deepFlowNesting(text);
+  if (deep !== undefined) {
+    // The line counter fills while parsing, which is skipped here.
+    const before = text.slice(0, deep);
+    const position = { line: before.split("\n").length, column: deep - before.lastIndexOf("\n") };
+    const problem = { ...position, path: [], message: `brackets are nested more than ${MAX_FLOW_DEPTH} levels deep`, hint: "seatplan files nest five levels deep at most; check the brackets" };
+    return { value: undefined, broken: true, problems: [problem], locate: () => ({ line: problem.line, column: problem.column }) };
   }
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
 
   const problems: SourceProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     ...at(e.pos[0]),
@@ -171,6 +170,19 @@ export function readYaml(text: string): YamlSource {
   };
 
   return { value, broken, problems, locate };
+}
+
+/** Offset where `[`/`{` nesting first passes {@link MAX_FLOW_DEPTH}, if it does. Quotes and
+ *  comments are not parsed: the count can only overestimate, and no licence file comes near. */
+function deepFlowNesting(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function pathKey(path: readonly string[]): string {

@@ -165,7 +165,8 @@ describe("hostile documents end in issues", () => {
   it.each([
     ["an alias bomb (10⁹ values)", `${laughs.join("\n")}\n`, "1:1 aliases expand the document by more than 100000 values"],
     ["an alias inside its own anchor", "a: &a [*a]\n", "1:8 alias *a refers to the collection that contains it"],
-    ["5,000 nested lists", `a: ${"[".repeat(5000)}${"]".repeat(5000)}\n`, "1:67 nested more than 64 levels deep"],
+    ["900 nested lists", `a: ${"[".repeat(900)}${"]".repeat(900)}\n`, "1:67 nested more than 64 levels deep"],
+    ["100,000 nested lists (would exhaust the parser)", `version: 1\na: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, "2:1004 brackets are nested more than 1000 levels deep"],
     ["a __proto__ key", "__proto__: {polluted: 1}\nversion: 1\ncustomers: {}\n", '1:1 unknown key "__proto__"'],
   ])("%s", (_name, text, first) => {
     const { issues } = parseDesired(text, "f.yaml");
