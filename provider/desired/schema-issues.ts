@@ -5,8 +5,9 @@ import { didYouMean, inline, isRecord, listed, shown, slug } from "./words";
 /** A problem before it is placed in the text. */
 export interface Finding {
   readonly path: readonly string[];
-  /** Which node of `path` to point at; default: the value when it is a scalar, else the key. */
-  readonly at?: "key" | "value";
+  /** Point at the key (`quantiy:`) rather than the default: the value when it is a scalar,
+   *  else the key. */
+  readonly at?: "key";
   readonly message: string;
   readonly hint: string;
 }
@@ -48,6 +49,7 @@ function explain(error: ErrorObject, data: unknown): Finding | undefined {
     case "propertyNames":
       return badKeyName(path, String(params["propertyName"]));
     case "minProperties": {
+      // Only `renewal` has a minimum number of keys.
       const keys = Object.keys(propertiesOf(here));
       return {
         path,

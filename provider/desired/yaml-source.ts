@@ -26,7 +26,7 @@ export interface YamlSource {
   readonly problems: readonly SourceProblem[];
   /** Where the node at `path` is: a scalar's value, otherwise its key (`apps:`), which is where a
    *  reader looks for a mapping. Falls back to the nearest ancestor that exists. */
-  readonly locate: (path: readonly string[], prefer?: "key" | "value") => Position;
+  readonly locate: (path: readonly string[], prefer?: "key") => Position;
 }
 
 interface Entry {
@@ -157,13 +157,13 @@ export function readYaml(text: string): YamlSource {
     problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
   }
 
-  const locate = (path: readonly string[], prefer?: "key" | "value"): Position => {
+  const locate = (path: readonly string[], prefer?: "key"): Position => {
     for (let n = path.length; n >= 0; n--) {
       const entry = entries.get(pathKey(path.slice(0, n)));
       if (entry === undefined) continue;
       const { key, value: node } = entry;
       const valueHere = node != null && (isScalar(node) || isAlias(node)) && nodeText(node) !== "";
-      const chosen = prefer === "key" || (prefer === undefined && !valueHere) ? (key ?? node) : (node ?? key);
+      const chosen = prefer === "key" || !valueHere ? (key ?? node) : node;
       if (chosen?.range) return at(chosen.range[0]);
     }
     return { line: 1, column: 1 };
