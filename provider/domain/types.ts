@@ -259,7 +259,8 @@ export interface PlanStep {
   /** The YAML change that would work (blocked steps). */
   readonly hint: string | null;
   readonly cost: StepCost | null;
-  /** Executor details (the exact call to make); not part of the rendered plan. */
+  /** Executor details (the exact call to make; on a blocked step, the call that is refused); not
+   *  part of the rendered plan. */
   readonly call?: StepCall;
   /** The YAML edits `hint` spells out (blocked steps); not part of the rendered plan. Tests apply
    *  them to prove every hint works. */

@@ -46,6 +46,7 @@ export const assignedSeats: Rule = {
       rule: assignedSeats.id,
       reason: `${plural(assigned, "seat")} of ${name} ${assigned === 1 ? "is" : "are"} assigned to users; reducing to ${subject.quantity} would leave ${assigned - subject.quantity} without a licence (unassign them first)`,
       cost: costDelta(catalog, yearlyCost(catalog, observed, subject.quantity), yearlyCost(catalog, observed, observed.quantity)),
+      call: { kind: "set-quantity", quantity: subject.quantity },
       ...reductionFix(subject),
     });
     return { steps: [step], warnings };

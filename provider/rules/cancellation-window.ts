@@ -48,6 +48,7 @@ export const cancellationWindow: Rule = {
       timing: "blocked",
       reason: why,
       cost: costDelta(catalog, 0, yearlyCost(catalog, observed, observed.quantity)),
+      call: { kind: "cancel" },
       ...withFix(edits, `to end it at term end on ${dayText(observed.endDate)}`),
     });
     return { steps: [step], warnings: [] };

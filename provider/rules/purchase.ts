@@ -17,6 +17,8 @@ interface Refusal {
   readonly reason: string;
   readonly edits: readonly YamlEdit[];
   readonly purpose: string;
+  /** The backend would refuse the purchase itself (not only the planner, for what else the entry asks). */
+  readonly callRefused: boolean;
 }
 
 /** An entry without a live subscription is bought, if the catalog sells what it asks for. */
@@ -44,10 +46,6 @@ export const purchase = {
       rule: purchase.id,
       cost,
     } as const;
-    const refusal = refuse(subject);
-    if (refusal !== null) {
-      return { ...base, timing: "blocked", effectiveAt: null, reason: refusal.reason, ...withFix(refusal.edits, refusal.purpose) };
-    }
     const request = {
       offer: desired.offer,
       ...(desired.availabilityId === undefined ? {} : { availabilityId: desired.availabilityId }),
@@ -59,13 +57,25 @@ export const purchase = {
       // Same entry, same purchase: a retried or replayed checkout buys once.
       idempotencyKey: stableId(["purchase", subject.tenantId, desired.key, desired.offer, desired.term, desired.billing, desired.quantity, desired.friendlyName, endDate]),
     };
+    const call = { kind: "purchase", request } as const;
+    const refusal = refuse(subject);
+    if (refusal !== null) {
+      return {
+        ...base,
+        timing: "blocked",
+        effectiveAt: null,
+        reason: refusal.reason,
+        ...(refusal.callRefused ? { call } : {}),
+        ...withFix(refusal.edits, refusal.purpose),
+      };
+    }
     return {
       ...base,
       timing: "now",
       effectiveAt: isoOf(now),
       reason: endDate === undefined ? null : `ends on ${dayText(endDate)} (alignEndDate)`,
       hint: null,
-      call: { kind: "purchase", request },
+      call,
     };
   },
 };
@@ -80,15 +90,18 @@ function refuse(subject: PurchaseSubject): Refusal | null {
         { path: "upgrade", value: null },
       ],
       purpose: "to buy the upgraded offer directly",
+      callRefused: false,
     };
   }
   const offer = offerOf(catalog, desired.offer);
   if (offer === undefined) {
-    return { reason: `${desired.offer} is not in the catalog`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)" };
+    return { reason: `${desired.offer} is not in the catalog`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)", callRefused: true };
   }
   if (!offer.terms.some((t) => t.term === desired.term && t.billing === desired.billing)) {
     const sold = offer.terms[0];
-    if (sold === undefined) return { reason: `${offer.name} is not sold with any term`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)" };
+    if (sold === undefined) {
+      return { reason: `${offer.name} is not sold with any term`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)", callRefused: true };
+    }
     return {
       reason: `${offer.name} is not sold as ${desired.term}/${desired.billing} (sold: ${offer.terms.map((t) => `${t.term}/${t.billing}`).join(", ")})`,
       edits: [
@@ -96,6 +109,7 @@ function refuse(subject: PurchaseSubject): Refusal | null {
         { path: "billing", value: sold.billing },
       ],
       purpose: "to buy a combination the catalog sells",
+      callRefused: true,
     };
   }
   if (desired.quantity < offer.minQuantity || desired.quantity > offer.maxQuantity) {
@@ -104,10 +118,16 @@ function refuse(subject: PurchaseSubject): Refusal | null {
       reason: `${offer.name} allows ${offer.minQuantity} to ${offer.maxQuantity} seats per subscription`,
       edits: [{ path: "quantity", value: bound }],
       purpose: "to stay within the SKU's seat limits",
+      callRefused: true,
     };
   }
   if (subject.alignment !== undefined && "problem" in subject.alignment) {
-    return { reason: subject.alignment.problem, edits: [{ path: "alignEndDate", value: null }], purpose: "to buy with a standard term end date" };
+    return {
+      reason: subject.alignment.problem,
+      edits: [{ path: "alignEndDate", value: null }],
+      purpose: "to buy with a standard term end date",
+      callRefused: false,
+    };
   }
   return null;
 }

@@ -76,6 +76,7 @@ export const reductionWindow: Rule = {
       });
       return { steps: [step], warnings: [] };
     }
-    return { steps: [makeStep(subject, { ...base, timing: "blocked", reason: why, cost, ...reductionFix(subject) })], warnings: [] };
+    const refused = makeStep(subject, { ...base, timing: "blocked", reason: why, cost, call: { kind: "set-quantity", quantity: target }, ...reductionFix(subject) });
+    return { steps: [refused], warnings: [] };
   },
 };

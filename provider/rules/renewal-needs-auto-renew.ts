@@ -19,6 +19,7 @@ export const renewalNeedsAutoRenew: Rule = {
       rule: renewalNeedsAutoRenew.id,
       reason: `renewal changes need auto-renew, and autoRenew is false: the subscription ends on ${dayText(observed.endDate)}`,
       cost: renewalCost(subject, earlier, target),
+      call: { kind: "schedule-renewal", instructions: target },
       ...withFix([{ path: "autoRenew", value: true }], `to apply the renewal changes on ${dayText(renewalAt(observed.endDate))}`),
     });
     return { steps: [step], warnings: [] };

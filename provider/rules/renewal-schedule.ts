@@ -33,6 +33,7 @@ export const renewalSchedule: Rule = {
         from: current === null ? null : renewalValue(current),
         to: renewalValue(target),
         reason: refusal.reason,
+        call: { kind: "schedule-renewal", instructions: target },
         ...withFix(refusal.edits, refusal.purpose),
       });
       return { steps: [step], warnings: [] };

@@ -23,6 +23,7 @@ export const seatLimits: Rule = {
           rule: seatLimits.id,
           reason: `${offer.name} allows ${offer.minQuantity} to ${offer.maxQuantity} seats per subscription`,
           cost: costDelta(catalog, yearlyCost(catalog, observed, subject.quantity), yearlyCost(catalog, observed, observed.quantity)),
+          call: { kind: "set-quantity", quantity: subject.quantity },
           ...withFix([{ path: "quantity", value: yamlBound }], "to stay within the SKU's seat limits (buy a second subscription for more)"),
         }),
       ],

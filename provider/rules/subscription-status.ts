@@ -52,7 +52,7 @@ export const subscriptionStatus = {
       // Re-applying a schedule only follows an immediate change, which is blocked too.
       .filter((s) => s.action !== "reapply-renewal")
       .map((s): PlanStep => {
-        const { call: _call, fix: _fix, ...rest } = s;
+        const { fix: _fix, ...rest } = s;
         return { ...rest, timing: "blocked", effectiveAt: null, rule: subscriptionStatus.id, reason, ...withFix(keepLive(subject, s), "until it is active again") };
       });
     return { steps, warnings };

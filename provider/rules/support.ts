@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
 import type {
   BillingCycle,
   Catalog,
@@ -50,9 +51,9 @@ export function renewalAt(endDate: IsoDate): IsoDate {
 /** Inclusive end (00:00 UTC of the last day) of a term starting on the day of `start`. */
 export function termEnd(start: Date, term: Term, customEnd?: IsoDate): IsoDate {
   if (customEnd !== undefined) return isoOf(startOfDay(Date.parse(customEnd)));
-  const d = new Date(startOfDay(start.getTime()));
+  // Calendar arithmetic (a month from 31 January ends on 27 February), as Partner Center counts.
   const months = term === "P1M" ? 1 : term === "P1Y" ? 12 : 36;
-  return isoOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, d.getUTCDate()) - DAY_MS);
+  return isoOf(DateTime.fromMillis(startOfDay(start.getTime()), { zone: "utc" }).plus({ months }).minus({ days: 1 }).toMillis());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,7 +212,8 @@ export function makeStep(subject: Pick<Subject, "customer" | "desired" | "observ
     reason: f.reason ?? null,
     hint: f.timing === "blocked" ? (f.hint ?? null) : null,
     cost: f.cost,
-    ...(f.timing !== "blocked" && f.call !== undefined ? { call: f.call } : {}),
+    // Blocked steps keep the call they would make: the executor never runs them, but it says what was refused.
+    ...(f.call !== undefined ? { call: f.call } : {}),
     ...(f.timing === "blocked" && f.fix !== undefined ? { fix: f.fix } : {}),
   };
 }

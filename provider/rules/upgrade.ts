@@ -27,8 +27,9 @@ export const upgrade: Rule = {
     );
     const from: StepValue = { offer: observed.offer, quantity: seats };
     const to: StepValue = { offer: u.to, quantity: seats, into: into?.id ?? null };
+    const call = { kind: "transition", request: { to: u.to, quantity: seats, ...(into === null ? {} : { toSubscriptionId: into.id }) } } as const;
     const blocked = (reason: string, edits: readonly YamlEdit[], purpose: string): PlanStep =>
-      makeStep(subject, { action: "upgrade", timing: "blocked", from, to, rule: upgrade.id, reason, cost, ...withFix(edits, purpose) });
+      makeStep(subject, { action: "upgrade", timing: "blocked", from, to, rule: upgrade.id, reason, cost, call, ...withFix(edits, purpose) });
     const refusal = refuse(subject);
     if (refusal !== null) return { steps: [blocked(refusal.reason, refusal.edits, refusal.purpose)], warnings: [] };
     const step = makeStep(subject, {
@@ -39,7 +40,7 @@ export const upgrade: Rule = {
       rule: upgrade.id,
       reason: into === null ? null : `merges into ${into.friendlyName} (${into.id}), which ends on ${dayText(into.endDate)}`,
       cost,
-      call: { kind: "transition", request: { to: u.to, quantity: seats, ...(into === null ? {} : { toSubscriptionId: into.id }) } },
+      call,
     });
     return { steps: [step], warnings: [] };
   },
