@@ -90,8 +90,8 @@ export function readYaml(text: string): YamlSource {
   const problem = (node: Node | null, path: readonly string[], message: string, hint: string): void => {
     problems.push({ ...at(node?.range?.[0] ?? 0), path, message, hint });
   };
-  /** An alias that cannot be expanded leaves a hole in the data: checking it further would only
-   *  report the hole again. */
+  /** An alias that cannot be expanded leaves a hole in the data (as do the depth and alias
+   *  limits): checking it further would only report the hole again. */
   const badAlias = (node: Node, path: readonly string[], message: string, hint: string): null => {
     problem(node, path, message, hint);
     broken = true;
@@ -111,6 +111,7 @@ export function readYaml(text: string): YamlSource {
       return convert(target, key, path, true);
     }
     if (path.length >= MAX_DEPTH) {
+      broken = true;
       problem(node, path, `nested more than ${MAX_DEPTH} levels deep`, "seatplan files nest five levels deep at most; check the indentation");
       return null;
     }
