@@ -1,4 +1,4 @@
-import type { PlanStep, StepValue, YamlEdit } from "../domain/types";
+import type { StepValue, YamlEdit } from "../domain/types";
 import { costDelta, dayText, makeStep, withFix, yearlyCost } from "./support";
 import { NOTHING, type Rule, type Subject } from "./types";
 
@@ -28,10 +28,21 @@ export const upgrade: Rule = {
     const from: StepValue = { offer: observed.offer, quantity: seats };
     const to: StepValue = { offer: u.to, quantity: seats, into: into?.id ?? null };
     const call = { kind: "transition", request: { to: u.to, quantity: seats, ...(into === null ? {} : { toSubscriptionId: into.id }) } } as const;
-    const blocked = (reason: string, edits: readonly YamlEdit[], purpose: string): PlanStep =>
-      makeStep(subject, { action: "upgrade", timing: "blocked", from, to, rule: upgrade.id, reason, cost, call, ...withFix(edits, purpose) });
     const refusal = refuse(subject);
-    if (refusal !== null) return { steps: [blocked(refusal.reason, refusal.edits, refusal.purpose)], warnings: [] };
+    if (refusal !== null) {
+      const step = makeStep(subject, {
+        action: "upgrade",
+        timing: "blocked",
+        from,
+        to,
+        rule: upgrade.id,
+        reason: refusal.reason,
+        cost,
+        ...(refusal.callRefused ? { call } : {}),
+        ...withFix(refusal.edits, refusal.purpose),
+      });
+      return { steps: [step], warnings: [] };
+    }
     const step = makeStep(subject, {
       action: "upgrade",
       timing: "irreversible",
@@ -50,6 +61,8 @@ interface Refusal {
   readonly reason: string;
   readonly edits: readonly YamlEdit[];
   readonly purpose: string;
+  /** The backend would refuse the transition call itself, not only the planner. */
+  readonly callRefused: boolean;
 }
 
 /** Why the upgrade cannot run, in the order a reader would fix it; null when it can. */
@@ -60,11 +73,14 @@ function refuse(subject: Subject): Refusal | null {
   if (u === undefined || resolved === undefined) return null;
   const withoutUpgrade = { edits: [{ path: "upgrade", value: null }], purpose: "to keep the subscription as it is" } as const;
   const withoutInto = { edits: [{ path: "upgrade.into", value: null }], purpose: `to upgrade into a new ${u.to} subscription` } as const;
+  const refused = { callRefused: true } as const;
+  const plannerOnly = { callRefused: false } as const;
   if ((u.acknowledge as string) !== "irreversible") {
     return {
       reason: "an upgrade cannot be undone and must be acknowledged",
       edits: [{ path: "upgrade.acknowledge", value: "irreversible" }],
       purpose: "to confirm the upgrade",
+      ...plannerOnly,
     };
   }
   if (observed.quantity !== desired.quantity) {
@@ -74,30 +90,32 @@ function refuse(subject: Subject): Refusal | null {
       reason: `the subscription has ${observed.quantity} seats and the YAML says quantity: ${desired.quantity}; seats cannot change in the same step as an upgrade`,
       edits,
       purpose: "to upgrade the seats it has (change the quantity in a later plan)",
+      ...plannerOnly,
     };
   }
   if (resolved.eligibilities === undefined) {
-    return { reason: "the backend does not report transition eligibilities, so the upgrade cannot be checked", ...withoutUpgrade };
+    return { reason: "the backend does not report transition eligibilities, so the upgrade cannot be checked", ...withoutUpgrade, ...plannerOnly };
   }
   const eligibility = resolved.eligibilities.find((e) => e.offer === u.to);
   if (eligibility === undefined || !eligibility.isEligible) {
     const errors = eligibility?.errors.length ? `: ${eligibility.errors.join("; ")}` : "";
-    return { reason: `${u.to} is not an eligible upgrade for ${observed.offer}${errors}`, ...withoutUpgrade };
+    return { reason: `${u.to} is not an eligible upgrade for ${observed.offer}${errors}`, ...withoutUpgrade, ...refused };
   }
   if (resolved.into === undefined) return null;
   const into = resolved.into.observed;
-  if (into === null) return { reason: `upgrade.into names ${resolved.into.key}, which does not exist yet`, ...withoutInto };
-  if (into.offer !== u.to) return { reason: `upgrade.into names ${resolved.into.key}, which is ${into.offer}, not ${u.to}`, ...withoutInto };
+  if (into === null) return { reason: `upgrade.into names ${resolved.into.key}, which does not exist yet`, ...withoutInto, ...plannerOnly };
+  if (into.offer !== u.to) return { reason: `upgrade.into names ${resolved.into.key}, which is ${into.offer}, not ${u.to}`, ...withoutInto, ...refused };
   if (Date.parse(into.endDate) < Date.parse(observed.endDate)) {
     return {
       reason: `upgrade.into names ${resolved.into.key}, which ends on ${dayText(into.endDate)}, before this subscription (${dayText(observed.endDate)})`,
       ...withoutInto,
+      ...refused,
     };
   }
   const target = eligibility.into.find((t) => t.subscriptionId === into.id);
   if (target !== undefined && !target.isEligible) {
     const errors = target.errors.length ? `: ${target.errors.join("; ")}` : "";
-    return { reason: `the backend refuses merging into ${resolved.into.key}${errors}`, ...withoutInto };
+    return { reason: `the backend refuses merging into ${resolved.into.key}${errors}`, ...withoutInto, ...refused };
   }
   return null;
 }

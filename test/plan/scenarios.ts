@@ -1,0 +1,442 @@
+import { APPS, entryOf, everyEntry, EXCHANGE, EXCHANGE2_EARLIER, EXCHANGE2_LATER, FRESH, type LiveSpec, LOTS, NOW, OFFERS, type Scenario } from "./fixtures";
+
+/**
+ * The planner's rule table: `now` × live subscription × YAML entry → the steps (action, timing,
+ * effectiveAt, hint). The same rows drive the cross-check against the simulator.
+ */
+
+const RENEW_APPS = "2026-12-29T00:00:00.000Z";
+const RENEW_FRESH = "2027-11-21T00:00:00.000Z";
+const RENEW_LOTS = "2027-08-15T00:00:00.000Z";
+/** A P1Y purchase made at NOW ends on 2027-11-22 and renews the day after. */
+const RENEW_BOUGHT = "2027-11-23T00:00:00.000Z";
+/** FRESH's window (and its lot) closes at this instant, inclusive. */
+const FRESH_WINDOW = "2026-11-28T00:00:00.000Z";
+/** LOTS' second batch closes at this instant. */
+const LOT_WINDOW = "2026-11-27T10:00:00.000Z";
+const ms = (iso: string, delta: number): string => new Date(Date.parse(iso) + delta).toISOString();
+
+const TRIAL: LiveSpec = {
+  id: "3f2a8c1e-5b7d-4e9a-8c6f-1d2e3f4a5b03",
+  offer: OFFERS.businessPremium,
+  friendlyName: "trial",
+  quantity: 25,
+  term: "P1M",
+  billing: "monthly",
+  start: "2026-11-18T00:00:00.000Z",
+  end: "2026-12-17T00:00:00.000Z",
+  isTrial: true,
+};
+const TWIN: LiveSpec = { ...APPS, id: "0a1b2c3d-0000-4000-8000-000000000001" };
+const SCHEDULED_2 = { offer: OFFERS.appsForBusiness, term: "P1Y", billing: "annual", quantity: 2 };
+
+const ENTRA = { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5 };
+
+export const SCENARIOS: readonly Scenario[] = [
+  // Quantity: add any time, reduce within each batch's window.
+  { name: "an entry equal to its subscription plans nothing", live: [APPS], entries: { apps: entryOf(APPS) }, expect: [] },
+  {
+    name: "adding seats happens now",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 5 }) },
+    expect: [["apps", "increase-quantity", "now", NOW, null]],
+  },
+  {
+    name: "a reduction after the window is blocked with the renewal quantity as hint",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 1 }) },
+    expect: [["apps", "decrease-quantity", "blocked", null, "set quantity: 3 and renewal.quantity: 1 to reduce at renewal on 2026-12-29"]],
+  },
+  {
+    name: "a reduction after the window is deferred to renewal with policy defer",
+    policy: "defer",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 1 }) },
+    expect: [["apps", "decrease-quantity", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    name: "a reduction inside the window happens now",
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { quantity: 4 }) },
+    expect: [["basic", "decrease-quantity", "now", NOW, null]],
+  },
+  {
+    name: "a reduction at the very instant the window closes still happens now",
+    now: FRESH_WINDOW,
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { quantity: 4 }) },
+    expect: [["basic", "decrease-quantity", "now", FRESH_WINDOW, null]],
+  },
+  {
+    name: "a reduction one millisecond before the window closes happens now",
+    now: ms(FRESH_WINDOW, -1),
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { quantity: 4 }) },
+    expect: [["basic", "decrease-quantity", "now", ms(FRESH_WINDOW, -1), null]],
+  },
+  {
+    name: "a reduction one millisecond after the window closed is blocked",
+    now: ms(FRESH_WINDOW, 1),
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { quantity: 4 }) },
+    expect: [["basic", "decrease-quantity", "blocked", null, "set quantity: 5 and renewal.quantity: 4 to reduce at renewal on 2027-11-21"]],
+  },
+  {
+    name: "removing only the seats of a batch still in its window happens now",
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { quantity: 6 }) },
+    expect: [["standard", "decrease-quantity", "now", NOW, null]],
+  },
+  {
+    name: "removing more than the open batch is blocked; the hint removes the open batch now",
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { quantity: 5 }) },
+    expect: [
+      ["standard", "decrease-quantity", "blocked", null, "set quantity: 6 and renewal.quantity: 5 to remove 2 seats now and reduce to 5 at renewal on 2027-08-15"],
+    ],
+  },
+  {
+    name: "removing more than the open batch is deferred with policy defer",
+    policy: "defer",
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { quantity: 5 }) },
+    expect: [["standard", "decrease-quantity", "at-renewal", RENEW_LOTS, null]],
+  },
+  {
+    name: "a batch is removable at the instant its own window closes",
+    now: LOT_WINDOW,
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { quantity: 6 }) },
+    expect: [["standard", "decrease-quantity", "now", LOT_WINDOW, null]],
+  },
+  {
+    name: "a batch is not removable one millisecond after its own window",
+    now: ms(LOT_WINDOW, 1),
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { quantity: 6 }) },
+    expect: [["standard", "decrease-quantity", "blocked", null, "set quantity: 8 and renewal.quantity: 6 to reduce at renewal on 2027-08-15"]],
+  },
+  // Cancellation.
+  {
+    name: "cancelling inside the window happens now",
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
+    expect: [["basic", "cancel", "now", NOW, null]],
+  },
+  {
+    name: "cancelling at the instant the window closes happens now",
+    now: FRESH_WINDOW,
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
+    expect: [["basic", "cancel", "now", FRESH_WINDOW, null]],
+  },
+  {
+    name: "cancelling one millisecond after the window is blocked; the hint ends it at term end",
+    now: ms(FRESH_WINDOW, 1),
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
+    expect: [["basic", "cancel", "blocked", null, "set status: active and autoRenew: false to end it at term end on 2027-11-20"]],
+  },
+  {
+    name: "cancelling a year-old subscription is blocked",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { status: "cancelled" }) },
+    expect: [["apps", "cancel", "blocked", null, "set status: active and autoRenew: false to end it at term end on 2026-12-28"]],
+  },
+  {
+    name: "cancelling after the window becomes cancel-at-term-end with policy defer",
+    policy: "defer",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { status: "cancelled" }) },
+    expect: [["apps", "cancel-at-term-end", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    name: "cancelling one millisecond after the window ends the subscription at term end with policy defer",
+    policy: "defer",
+    now: ms(FRESH_WINDOW, 1),
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
+    expect: [["basic", "cancel-at-term-end", "at-renewal", RENEW_FRESH, null]],
+  },
+  {
+    name: "a deferred cancel of a subscription that no longer renews has nothing left to do",
+    policy: "defer",
+    live: [{ ...APPS, autoRenew: false }],
+    entries: { apps: entryOf(APPS, { status: "cancelled" }) },
+    expect: [],
+  },
+  // Auto-renew and the renewal schedule.
+  {
+    name: "turning auto-renew off takes effect at renewal and warns about the extended service term",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { autoRenew: false }) },
+    expect: [["apps", "disable-auto-renew", "at-renewal", RENEW_APPS, null]],
+    warnings: ["extended-service-term"],
+  },
+  {
+    name: "turning auto-renew on takes effect at renewal",
+    live: [{ ...APPS, autoRenew: false }],
+    entries: { apps: entryOf(APPS) },
+    expect: [["apps", "enable-auto-renew", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    name: "a renewal quantity is scheduled for renewal",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { renewal: { quantity: 2 } }) },
+    expect: [["apps", "schedule-renewal", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    name: "a renewal billing change is scheduled for renewal",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { renewal: { billing: "monthly" } }) },
+    expect: [["apps", "schedule-renewal", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    // The parser refuses this YAML too; plan() is public API and must not schedule it either.
+    name: "renewal changes without auto-renew are blocked",
+    live: [{ ...APPS, autoRenew: false }],
+    entries: { apps: entryOf(APPS, { renewal: { quantity: 2 } }) },
+    tweak: everyEntry({ autoRenew: false }),
+    expect: [["apps", "schedule-renewal", "blocked", null, "set autoRenew: true to apply the renewal changes on 2026-12-29"]],
+    warnings: ["extended-service-term"],
+  },
+  {
+    name: "a scheduled renewal the YAML no longer asks for is cleared",
+    live: [{ ...APPS, scheduled: SCHEDULED_2 }],
+    entries: { apps: entryOf(APPS) },
+    expect: [["apps", "clear-renewal", "at-renewal", RENEW_APPS, null]],
+  },
+  {
+    name: "a scheduled renewal that matches the YAML plans nothing",
+    live: [{ ...APPS, scheduled: SCHEDULED_2 }],
+    entries: { apps: entryOf(APPS, { renewal: { quantity: 2 } }) },
+    expect: [],
+  },
+  {
+    name: "an immediate change re-applies the renewal it wipes",
+    live: [{ ...APPS, scheduled: SCHEDULED_2 }],
+    entries: { apps: entryOf(APPS, { quantity: 5, renewal: { quantity: 2 } }) },
+    expect: [
+      ["apps", "increase-quantity", "now", NOW, null],
+      ["apps", "reapply-renewal", "at-renewal", RENEW_APPS, null],
+    ],
+    warnings: ["renewal-wiped"],
+  },
+  {
+    name: "an immediate change followed by a new renewal schedules the new one",
+    live: [{ ...APPS, scheduled: SCHEDULED_2 }],
+    entries: { apps: entryOf(APPS, { quantity: 5, renewal: { quantity: 1 } }) },
+    expect: [
+      ["apps", "increase-quantity", "now", NOW, null],
+      ["apps", "schedule-renewal", "at-renewal", RENEW_APPS, null],
+    ],
+  },
+  // Offer, term and billing are fixed for the term.
+  {
+    name: "a term change mid-term is blocked; the hint moves it to renewal",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { term: "P1M", billing: "monthly" }) },
+    expect: [
+      [
+        "apps",
+        "schedule-renewal",
+        "blocked",
+        null,
+        "set term: P1Y and renewal.term: P1M and billing: annual and renewal.billing: monthly to change them at renewal on 2026-12-29",
+      ],
+    ],
+  },
+  {
+    name: "a billing change mid-term is blocked; the hint moves it to renewal",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { billing: "monthly" }) },
+    expect: [["apps", "schedule-renewal", "blocked", null, "set billing: annual and renewal.billing: monthly to change them at renewal on 2026-12-29"]],
+  },
+  {
+    name: "an offer change to an upgrade path is blocked; the hint renews into it",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { offer: OFFERS.businessStandard }) },
+    expect: [["apps", "upgrade", "blocked", null, `set offer: ${OFFERS.appsForBusiness} and renewal.offer: ${OFFERS.businessStandard} to switch at renewal on 2026-12-29`]],
+  },
+  {
+    name: "an offer change to an unrelated offer is blocked; the hint keeps the offer",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { offer: OFFERS.exchange1 }) },
+    expect: [["apps", "upgrade", "blocked", null, `set offer: ${OFFERS.appsForBusiness} to keep it (add a new entry to buy ${OFFERS.exchange1})`]],
+  },
+  {
+    name: "a renewal into a lower offer is blocked",
+    live: [LOTS],
+    entries: { standard: entryOf(LOTS, { renewal: { offer: OFFERS.businessBasic } }) },
+    expect: [["standard", "schedule-renewal", "blocked", null, "remove renewal.offer to renew into the same offer (add a new entry to buy the other one)"]],
+  },
+  // Upgrades.
+  {
+    name: "an eligible upgrade is irreversible and happens now",
+    live: [EXCHANGE],
+    entries: { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) },
+    expect: [["exchange", "upgrade", "irreversible", NOW, null]],
+  },
+  {
+    name: "an upgrade to an offer the backend does not list as eligible is blocked",
+    live: [EXCHANGE],
+    entries: { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.businessPremium, acknowledge: "irreversible" } }) },
+    expect: [["exchange", "upgrade", "blocked", null, "remove upgrade to keep the subscription as it is"]],
+  },
+  {
+    name: "a partial upgrade moves only its seats",
+    live: [EXCHANGE],
+    entries: { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, quantity: 4, acknowledge: "irreversible" } }) },
+    expect: [["exchange", "upgrade", "irreversible", NOW, null]],
+  },
+  {
+    name: "an upgrade into a subscription ending later merges into it",
+    live: [EXCHANGE, EXCHANGE2_LATER],
+    entries: {
+      exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, into: "exchange-2", acknowledge: "irreversible" } }),
+      "exchange-2": entryOf(EXCHANGE2_LATER),
+    },
+    expect: [["exchange", "upgrade", "irreversible", NOW, null]],
+  },
+  {
+    name: "an upgrade into a subscription ending earlier is blocked",
+    live: [EXCHANGE, EXCHANGE2_EARLIER],
+    entries: {
+      exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, into: "exchange-2", acknowledge: "irreversible" } }),
+      "exchange-2": entryOf(EXCHANGE2_EARLIER),
+    },
+    expect: [["exchange", "upgrade", "blocked", null, `remove upgrade.into to upgrade into a new ${OFFERS.exchange2} subscription`]],
+  },
+  {
+    name: "an upgrade cannot change the seat count in the same step",
+    live: [EXCHANGE],
+    entries: { exchange: entryOf(EXCHANGE, { quantity: 12, upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) },
+    expect: [["exchange", "upgrade", "blocked", null, "set quantity: 10 to upgrade the seats it has (change the quantity in a later plan)"]],
+  },
+  {
+    name: "an upgrade already done leaves nothing to do",
+    live: [{ ...EXCHANGE, quantity: 0, lots: [] }],
+    entries: { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) },
+    expect: [],
+  },
+  // Purchases.
+  { name: "an entry without a live subscription is bought now", live: [], entries: { entra: ENTRA }, expect: [["entra", "purchase", "now", NOW, null]] },
+  {
+    name: "a purchase aligned to the calendar month is bought now",
+    live: [],
+    entries: { entra: { ...ENTRA, alignEndDate: "calendar-month" } },
+    expect: [["entra", "purchase", "now", NOW, null]],
+  },
+  {
+    name: "a purchase aligned to another subscription is bought now",
+    live: [APPS],
+    entries: { apps: entryOf(APPS), entra: { ...ENTRA, alignEndDate: "apps" } },
+    expect: [["entra", "purchase", "now", NOW, null]],
+  },
+  {
+    name: "a purchase aligned to a subscription not bought yet is blocked",
+    live: [],
+    entries: { entra: { ...ENTRA, alignEndDate: "entra-2" }, "entra-2": ENTRA },
+    expect: [
+      ["entra", "purchase", "blocked", null, "remove alignEndDate to buy with a standard term end date"],
+      ["entra-2", "purchase", "now", NOW, null],
+    ],
+  },
+  {
+    name: "a purchase without auto-renew turns it off right after",
+    live: [],
+    entries: { entra: { ...ENTRA, autoRenew: false } },
+    expect: [
+      ["entra", "purchase", "now", NOW, null],
+      ["entra", "disable-auto-renew", "at-renewal", RENEW_BOUGHT, null],
+    ],
+    warnings: ["extended-service-term"],
+  },
+  {
+    name: "a purchase that declares an upgrade is blocked; the hint buys the target",
+    live: [],
+    entries: { entra: { ...ENTRA, upgrade: { to: OFFERS.entraP2, acknowledge: "irreversible" } } },
+    expect: [["entra", "purchase", "blocked", null, `remove upgrade and set offer: ${OFFERS.entraP2} to buy the upgraded offer directly`]],
+  },
+  { name: "a cancelled entry without a live subscription plans nothing", live: [], entries: { entra: { ...ENTRA, status: "cancelled" } }, expect: [] },
+  // Identity.
+  {
+    name: "an entry adopted by id with another name renames the subscription",
+    live: [APPS],
+    entries: { office: entryOf(APPS, { id: APPS.id }) },
+    expect: [["office", "rename", "now", NOW, null]],
+  },
+  {
+    name: "an entry adopts the subscription with its friendlyName",
+    live: [APPS],
+    entries: { office: entryOf(APPS, { friendlyName: "apps" }) },
+    expect: [],
+  },
+  {
+    name: "two live subscriptions with the entry's name are ambiguous",
+    live: [APPS, TWIN],
+    entries: { apps: entryOf(APPS) },
+    expect: [["apps", "adopt", "blocked", null, `set id: ${TWIN.id} to adopt that one (the others stay unmanaged)`]],
+  },
+  {
+    name: "an id that does not exist is blocked",
+    live: [APPS],
+    entries: { office: entryOf(APPS, { id: TWIN.id }) },
+    expect: [["office", "adopt", "blocked", null, "remove id to match by friendlyName or buy a new subscription"]],
+  },
+  // Status.
+  {
+    name: "a deleted subscription adopted by id cannot come back",
+    live: [{ ...APPS, status: "deleted" }],
+    entries: { apps: entryOf(APPS, { id: APPS.id }) },
+    expect: [["apps", "adopt", "blocked", null, "remove id to buy a new subscription"]],
+  },
+  {
+    name: "a suspended subscription blocks every change",
+    live: [{ ...APPS, status: "suspended" }],
+    entries: { apps: entryOf(APPS, { quantity: 5 }) },
+    expect: [["apps", "increase-quantity", "blocked", null, "set quantity: 3 until it is active again"]],
+  },
+  {
+    name: "a pending subscription blocks every change",
+    live: [{ ...FRESH, status: "pending" }],
+    entries: { basic: entryOf(FRESH, { quantity: 4 }) },
+    expect: [["basic", "decrease-quantity", "blocked", null, "set quantity: 5 until it is active again"]],
+  },
+  {
+    name: "an expired subscription cannot be active again",
+    live: [{ ...APPS, status: "expired" }],
+    entries: { apps: entryOf(APPS) },
+    expect: [["apps", "adopt", "blocked", null, "set status: cancelled to record that it ended (add a new entry to buy it again)"]],
+  },
+  // Assigned seats, seat limits, trials.
+  {
+    name: "a reduction below the assigned seats is blocked even inside the window",
+    live: [FRESH],
+    assigned: { [OFFERS.businessBasic]: 3 },
+    entries: { basic: entryOf(FRESH, { quantity: 2 }) },
+    expect: [["basic", "decrease-quantity", "blocked", null, "set quantity: 3 and renewal.quantity: 2 to remove 2 seats now and reduce to 2 at renewal on 2027-11-21"]],
+  },
+  {
+    name: "a reduction below the assigned seats is not deferred with policy defer",
+    policy: "defer",
+    live: [APPS],
+    assigned: { [OFFERS.appsForBusiness]: 2 },
+    entries: { apps: entryOf(APPS, { quantity: 1 }) },
+    expect: [["apps", "decrease-quantity", "blocked", null, "set quantity: 3 and renewal.quantity: 1 to reduce at renewal on 2026-12-29"]],
+  },
+  {
+    name: "a reduction down to the assigned seats happens now inside the window",
+    live: [FRESH],
+    assigned: { [OFFERS.businessBasic]: 3 },
+    entries: { basic: entryOf(FRESH, { quantity: 3 }) },
+    expect: [["basic", "decrease-quantity", "now", NOW, null]],
+  },
+  {
+    name: "more seats than the SKU allows are blocked",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 301 }) },
+    expect: [["apps", "increase-quantity", "blocked", null, "set quantity: 300 to stay within the SKU's seat limits (buy a second subscription for more)"]],
+  },
+  { name: "a trial that converts to paid is a warning, not a step", live: [TRIAL], entries: { trial: entryOf(TRIAL) }, expect: [], warnings: ["trial-conversion"] },
+];
