@@ -26,11 +26,14 @@ export interface ScriptServer {
   /** Most requests in flight at once, per `x-scope` request header value. */
   readonly maxInFlight: Map<string, number>;
   script(...replies: Reply[]): void;
+  /** Answer by request instead of by order (for clients that send requests concurrently). */
+  route(answer: (method: string, url: string) => Reply): void;
   close(): Promise<void>;
 }
 
 export async function startScriptServer(): Promise<ScriptServer> {
   let replies: Reply[] = [{ status: 200, body: {} }];
+  let router: ((method: string, url: string) => Reply) | null = null;
   const seen: SeenRequest[] = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -39,7 +42,7 @@ export async function startScriptServer(): Promise<ScriptServer> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const reply = replies.length > 1 ? (replies.shift() as Reply) : (replies[0] as Reply);
+      const reply = router ? router(req.method ?? "", req.url ?? "") : replies.length > 1 ? (replies.shift() as Reply) : (replies[0] as Reply);
       const scope = String(req.headers["x-scope"] ?? "");
       inFlight.set(scope, (inFlight.get(scope) ?? 0) + 1);
       maxInFlight.set(scope, Math.max(maxInFlight.get(scope) ?? 0, inFlight.get(scope) ?? 0));
@@ -67,7 +70,11 @@ export async function startScriptServer(): Promise<ScriptServer> {
     seen,
     maxInFlight,
     script: (...r) => {
+      router = null;
       replies = r;
+    },
+    route: (answer) => {
+      router = answer;
     },
     close: () =>
       new Promise<void>((resolve) => {

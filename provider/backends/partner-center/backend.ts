@@ -1,0 +1,586 @@
+import { randomUUID } from "node:crypto";
+import type { NodeSystemOptions } from "@azure/msal-node";
+import { BackendError, isBackendError } from "../../domain/errors";
+import type {
+  BillingCycle,
+  Catalog,
+  CatalogOffer,
+  Customer,
+  CustomTermEndDate,
+  IsoDate,
+  LicenceUsage,
+  ObservedSubscription,
+  OfferKey,
+  PurchaseRequest,
+  RenewalInstructions,
+  Segment,
+  Term,
+  TransitionEligibility,
+  TransitionRequest,
+  TransitionResult,
+} from "../../domain/types";
+import { HttpClient, type HttpRequest } from "../../http/client";
+import { deriveRequestId } from "../../http/idempotency";
+import { type Redactor, redactorFor } from "../../http/redact";
+import type { RetryPolicy } from "../../http/retry";
+import { builtInCatalogData } from "../../simulator/catalog";
+import type { Backend, BackendCapabilities, WriteOptions } from "../backend";
+import { type PartnerCenterCredentials, type PartnerCenterTokenSource, tokenSourceFor } from "./auth";
+import { describePartnerCenterFailure } from "./errors";
+import {
+  cartLineItemFor,
+  customerFromWire,
+  customTermEndDateFromWire,
+  formatWireDate,
+  isNceLicenceSubscription,
+  licenceUsageFromWire,
+  offerKeyOf,
+  parseBillingCycle,
+  parseTerm,
+  renewalInstructionsToWire,
+  splitCatalogItemId,
+  subscriptionFromWire,
+  transitionEligibilityFromWire,
+  transitionRequestToWire,
+  type WireAvailability,
+  type WireCart,
+  type WireCartCheckoutResult,
+  type WireCollection,
+  type WireCustomer,
+  type WireCustomTermEndDate,
+  type WireProduct,
+  type WireSku,
+  type WireSubscribedSku,
+  type WireSubscription,
+  type WireTransition,
+  type WireTransitionEligibility,
+} from "./wire";
+
+export const DEFAULT_ENDPOINT = "https://api.partnercenter.microsoft.com";
+
+/** How long to wait for an asynchronous result (a transition, a new subscription to appear). */
+export interface PollingOptions {
+  /** Pause between two reads. @default 2000 */
+  readonly intervalMs: number;
+  /** Reads before giving up. @default 30 */
+  readonly maxPolls: number;
+}
+
+/** Configuration of the Partner Center backend. */
+export interface PartnerCenterBackendOptions {
+  readonly credentials: PartnerCenterCredentials;
+  /** REST base URL (`SEATPLAN_ENDPOINT`). @default "https://api.partnercenter.microsoft.com" */
+  readonly endpoint?: string;
+  /** Token authority (`SEATPLAN_AUTHORITY`). @default `https://login.microsoftonline.com/<tenantId>` */
+  readonly authority?: string;
+  /** MSAL system options; tests pass a network client here (reference/msal-testing.md). */
+  readonly msalSystem?: NodeSystemOptions;
+  /** Country whose catalog is read. @default "US" */
+  readonly country?: string;
+  /**
+   * List prices, families, ranks and upgrade paths, keyed by `PRODUCT:SKU`: the Partner Center
+   * catalog API has none of them (prices live in separately downloaded price sheets). @default
+   * the built-in catalog data (the simulator's, illustrative EUR list prices)
+   */
+  readonly priceList?: Catalog;
+  /** Customers per page of `GET /v1/customers`. @default 500 */
+  readonly pageSize?: number;
+  /** Requests in flight per customer. @default 4 */
+  readonly concurrencyPerCustomer?: number;
+  readonly retryPolicy?: RetryPolicy;
+  /** Per-attempt timeout. @default 30000 */
+  readonly timeoutMs?: number;
+  readonly polling?: PollingOptions;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly newId?: () => string;
+  /** One line per HTTP attempt, redacted. */
+  readonly log?: (line: string) => void;
+}
+
+const DEFAULT_POLLING: PollingOptions = { intervalMs: 2000, maxPolls: 30 };
+const SEGMENTS: readonly Segment[] = ["commercial", "education", "government", "nonprofit"];
+const CONTINUATION = "MS-ContinuationToken";
+
+const enc = encodeURIComponent;
+
+/**
+ * The `Backend` port over the Partner Center REST API (design §5). Reads are one call per
+ * customer; every write is GET-modify-PATCH of the full subscription with its etag (re-read and
+ * retried once on 2055); purchases are cart + checkout with request ids derived from the
+ * purchase's idempotency key, so a replay buys once.
+ */
+export class PartnerCenterBackend implements Backend {
+  readonly name = "partner-center";
+  readonly capabilities: BackendCapabilities;
+  private readonly http: HttpClient;
+  private readonly tokens: PartnerCenterTokenSource;
+  private readonly redact: Redactor;
+  private readonly country: string;
+  private readonly priceList: Catalog;
+  private readonly polling: PollingOptions;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly newId: () => string;
+  private catalog: Promise<Catalog> | undefined;
+
+  constructor(private readonly options: PartnerCenterBackendOptions) {
+    this.tokens = tokenSourceFor(options.credentials, {
+      ...(options.authority !== undefined ? { authority: options.authority } : {}),
+      ...(options.msalSystem !== undefined ? { msalSystem: options.msalSystem } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+    });
+    this.redact = redactorFor(this.tokens.secrets);
+    this.newId = options.newId ?? randomUUID;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.country = options.country ?? "US";
+    this.priceList = options.priceList ?? builtInCatalogData();
+    this.polling = options.polling ?? DEFAULT_POLLING;
+    this.capabilities = {
+      // subscribedskus is app+user only (reference §1.3).
+      licenceUsage: this.tokens.delegated,
+      // The Extended Service Term API shape is unconfirmed (reference §3.5): auto-renew off only.
+      cancelAtTermEnd: false,
+      customTermEndDates: true,
+      transitions: true,
+    };
+    this.http = new HttpClient({
+      baseUrl: options.endpoint ?? DEFAULT_ENDPOINT,
+      auth: this.tokens,
+      secrets: this.tokens.secrets,
+      describe: describePartnerCenterFailure,
+      newId: this.newId,
+      sleep: this.sleep,
+      headers: { "MS-PartnerCenter-Application": "seatplan" },
+      ...(options.retryPolicy !== undefined ? { policy: options.retryPolicy } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.concurrencyPerCustomer !== undefined ? { concurrencyPerScope: options.concurrencyPerCustomer } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.random !== undefined ? { random: options.random } : {}),
+      ...(options.log !== undefined ? { log: options.log } : {}),
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+  // -------------------------------------------------------------------------------------------
+
+  async listCustomers(): Promise<Customer[]> {
+    const items = await this.collect<WireCustomer>({ method: "GET", path: "/v1/customers", query: { size: this.options.pageSize ?? 500 } });
+    return items.map(customerFromWire);
+  }
+
+  async listSubscriptions(customerId: string): Promise<ObservedSubscription[]> {
+    const items = await this.collect<WireSubscription>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscriptions`, scope: customerId });
+    // Legacy, Azure and software subscriptions are not seatplan's to manage.
+    return items.filter(isNceLicenceSubscription).map((s) => subscriptionFromWire(s, customerId));
+  }
+
+  async getSubscription(customerId: string, subscriptionId: string): Promise<ObservedSubscription> {
+    return subscriptionFromWire(await this.readWire(customerId, subscriptionId), customerId);
+  }
+
+  async getTransitionEligibilities(customerId: string, subscriptionId: string): Promise<TransitionEligibility[]> {
+    return (await this.eligibilities(customerId, subscriptionId)).map(transitionEligibilityFromWire);
+  }
+
+  async getCustomTermEndDates(
+    customerId: string,
+    query: { readonly term: Term; readonly startDate?: IsoDate; readonly cotermSubscriptionId?: string },
+  ): Promise<CustomTermEndDate[]> {
+    const items = await this.collect<WireCustomTermEndDate>({
+      method: "GET",
+      path: `/v1/customers/${enc(customerId)}/subscriptions/customTermEndDates`,
+      query: {
+        term_duration: query.term,
+        term_start_date: query.startDate === undefined ? undefined : formatWireDate(Date.parse(query.startDate)),
+        target_coterm_subscription_id: query.cotermSubscriptionId,
+      },
+      scope: customerId,
+    });
+    return items.map(customTermEndDateFromWire);
+  }
+
+  async getLicenceUsage(customerId: string): Promise<LicenceUsage> {
+    if (!this.capabilities.licenceUsage) {
+      throw new BackendError(
+        "licence usage (subscribedskus) needs app+user credentials: set SEATPLAN_REFRESH_TOKEN with the app's credentials, or give a delegated SEATPLAN_ACCESS_TOKEN",
+        0,
+        "AppUserRequired",
+      );
+    }
+    const items = await this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId });
+    return licenceUsageFromWire(items);
+  }
+
+  /** Read once per backend: products, SKUs and availabilities, merged with the price list. */
+  getCatalog(): Promise<Catalog> {
+    this.catalog ??= this.loadCatalog().catch((e: unknown) => {
+      this.catalog = undefined;
+      throw e;
+    });
+    return this.catalog;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writes
+  // -------------------------------------------------------------------------------------------
+
+  async purchase(customerId: string, request: PurchaseRequest): Promise<ObservedSubscription> {
+    const catalogItemId = request.availabilityId
+      ? `${request.offer}:${request.availabilityId}`
+      : await this.resolveCatalogItemId(request.offer, request.term, request.billing);
+    const base = `/v1/customers/${enc(customerId)}/carts`;
+    // Both ids derive from the purchase's idempotency key: a replayed purchase creates no second
+    // cart and its checkout answers with the first order (checkout is idempotent per cart).
+    const cart = await this.http.request<WireCart>({
+      method: "POST",
+      path: base,
+      body: { lineItems: [cartLineItemFor(request, catalogItemId)] },
+      requestId: deriveRequestId(request.idempotencyKey, "cart"),
+      scope: customerId,
+    });
+    const lineError = cart.body.lineItems.find((l) => l.error)?.error;
+    if (lineError) {
+      throw new BackendError(
+        this.redact(`the cart for ${request.offer} was refused: ${lineError.errorCode} ${lineError.errorDescription} (MS-RequestId ${cart.requestId})`),
+        400,
+        lineError.errorCode,
+        cart.requestId,
+      );
+    }
+    const checkout = await this.http.request<WireCartCheckoutResult>({
+      method: "POST",
+      path: `${base}/${enc(cart.body.id)}/checkout`,
+      requestId: deriveRequestId(request.idempotencyKey, "checkout"),
+      scope: customerId,
+    });
+    const orderError = checkout.body.orderErrors[0];
+    if (orderError) {
+      throw new BackendError(
+        this.redact(`the checkout of ${request.offer} failed: ${orderError.code} ${orderError.description} (MS-RequestId ${checkout.requestId})`),
+        400,
+        orderError.code,
+        checkout.requestId,
+      );
+    }
+    const line = checkout.body.orders.flatMap((o) => o.lineItems).find((l) => l.subscriptionId);
+    if (!line) {
+      throw new BackendError(
+        `the checkout of ${request.offer} returned no subscription (MS-RequestId ${checkout.requestId}); look for it in Partner Center before running again`,
+        502,
+        "InvalidResponse",
+        checkout.requestId,
+      );
+    }
+    // Orders can take minutes to show their subscriptions (reference §5.6).
+    return this.poll(
+      () => this.getSubscription(customerId, line.subscriptionId).catch((e: unknown) => (isBackendError(e) && e.status === 404 ? null : Promise.reject(e))),
+      (s): s is ObservedSubscription => s !== null,
+      `subscription ${line.subscriptionId} of the new order has not appeared`,
+    );
+  }
+
+  setQuantity(customerId: string, subscriptionId: string, quantity: number, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) => (s.quantity === quantity ? null : { ...s, quantity }));
+  }
+
+  setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) => (s.autoRenewEnabled === enabled ? null : { ...s, autoRenewEnabled: enabled }));
+  }
+
+  scheduleRenewal(customerId: string, subscriptionId: string, instructions: RenewalInstructions, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, async (s) => {
+      // The availability of a renewal into the same offer is the subscription's own; another
+      // offer's is resolved now (availability ids are re-issued).
+      const catalogItemId =
+        offerKeyOf(s.offerId) === instructions.offer ? s.offerId : await this.resolveCatalogItemId(instructions.offer, instructions.term, instructions.billing);
+      const wanted = renewalInstructionsToWire(instructions, splitCatalogItemId(catalogItemId)?.availabilityId ?? "");
+      return sameInstructions(s.scheduledNextTermInstructions, wanted) ? null : { ...s, scheduledNextTermInstructions: wanted };
+    });
+  }
+
+  clearRenewal(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) => (s.scheduledNextTermInstructions ? { ...s, scheduledNextTermInstructions: null } : null));
+  }
+
+  rename(customerId: string, subscriptionId: string, friendlyName: string, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) => (s.friendlyName === friendlyName ? null : { ...s, friendlyName }));
+  }
+
+  cancel(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) => (s.status.toLowerCase() === "deleted" ? null : { ...s, status: "deleted" }));
+  }
+
+  /** Auto-renew off: the explicit cancel-at-term-end of the EST era has no confirmed API shape yet. */
+  cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.setAutoRenew(customerId, subscriptionId, false, options);
+  }
+
+  async transition(customerId: string, subscriptionId: string, request: TransitionRequest, options?: WriteOptions): Promise<TransitionResult> {
+    const target = (await this.eligibilities(customerId, subscriptionId)).find((e) => offerKeyOf(e.catalogItemId) === request.to);
+    const eligible = target?.eligibilities.some((e) => e.isEligible) ?? false;
+    if (!target || !eligible) {
+      const why = target?.eligibilities.flatMap((e) => e.errors.map((x) => x.description)).join("; ") || "not among its transition eligibilities";
+      throw new BackendError(
+        this.redact(`subscription ${subscriptionId} cannot be upgraded to ${request.to}: ${why}; pick an upgrade.to the subscription is eligible for`),
+        400,
+        "TransitionNotEligible",
+      );
+    }
+    const path = `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}/transitions`;
+    const started = await this.http.request<WireTransition>({
+      method: "POST",
+      path,
+      body: transitionRequestToWire(request, target.catalogItemId),
+      requestId: options?.requestId ?? this.newId(),
+      scope: customerId,
+    });
+    const done = await this.awaitTransition(customerId, path, started.body);
+    const targetId = done.toSubscriptionId ?? request.toSubscriptionId;
+    if (!targetId) {
+      throw new BackendError(
+        `the transition of subscription ${subscriptionId} completed without naming its target subscription (MS-RequestId ${started.requestId}); check it in Partner Center`,
+        502,
+        "InvalidResponse",
+        started.requestId,
+      );
+    }
+    const [source, result] = await Promise.all([this.getSubscription(customerId, subscriptionId), this.getSubscription(customerId, targetId)]);
+    return { source, target: result };
+  }
+
+  close(): Promise<void> {
+    this.http.close();
+    return Promise.resolve();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------------------------
+
+  private async readWire(customerId: string, subscriptionId: string): Promise<WireSubscription> {
+    const res = await this.http.request<WireSubscription>({
+      method: "GET",
+      path: `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}`,
+      scope: customerId,
+    });
+    return res.body;
+  }
+
+  /**
+   * GET-modify-PATCH of the full resource with its etag. `change` returns null when the
+   * subscription is already as wanted (a replayed write then makes no call). A stale etag (2055)
+   * means someone else wrote in between: re-read and try once more, under a new request id
+   * because the body differs.
+   */
+  private async update(
+    customerId: string,
+    subscriptionId: string,
+    options: WriteOptions | undefined,
+    change: (current: WireSubscription) => WireSubscription | null | Promise<WireSubscription | null>,
+  ): Promise<ObservedSubscription> {
+    const requestId = options?.requestId ?? this.newId();
+    const path = `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}`;
+    for (let round = 1; ; round++) {
+      const current = await this.readWire(customerId, subscriptionId);
+      const body = await change(current);
+      if (body === null) return subscriptionFromWire(current, customerId);
+      const etag = current.attributes?.etag;
+      try {
+        const res = await this.http.request<WireSubscription>({
+          method: "PATCH",
+          path,
+          body,
+          ...(etag !== undefined ? { headers: { "If-Match": etag } } : {}),
+          requestId: round === 1 ? requestId : deriveRequestId(requestId, `etag-retry-${round}`),
+          scope: customerId,
+        });
+        return subscriptionFromWire(res.body, customerId);
+      } catch (e) {
+        if (round === 1 && isBackendError(e) && e.code === "2055") continue;
+        throw e;
+      }
+    }
+  }
+
+  private async eligibilities(customerId: string, subscriptionId: string): Promise<WireTransitionEligibility[]> {
+    return this.collect<WireTransitionEligibility>({
+      method: "GET",
+      path: `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}/transitionEligibilities`,
+      query: { eligibilityType: "immediate" },
+      scope: customerId,
+    });
+  }
+
+  private async awaitTransition(customerId: string, path: string, started: WireTransition): Promise<WireTransition> {
+    if (transitionState(started) === "completed") return started;
+    const operationId = started.operationId;
+    if (!operationId) throw new BackendError("the transition started without an operation id; check it in Partner Center", 502, "InvalidResponse");
+    const done = await this.poll(
+      async () => {
+        const items = await this.collect<WireTransition>({ method: "GET", path, query: { operationId }, scope: customerId });
+        return items.find((t) => t.operationId === operationId) ?? items[0] ?? started;
+      },
+      (t) => transitionState(t) !== "running",
+      `the transition ${operationId} is still running; check it in Partner Center, then run again (the plan will see the upgrade once it completes)`,
+    );
+    if (transitionState(done) === "failed") {
+      const why = (done.events ?? []).flatMap((e) => (e.errors ?? []).map((x) => x.description)).join("; ") || "no reason given";
+      throw new BackendError(this.redact(`the transition ${operationId} failed: ${why}`), 400, "TransitionFailed");
+    }
+    return done;
+  }
+
+  /** Reads until `ready`, pausing `polling.intervalMs` in between; a bounded wait, then an error. */
+  private async poll<T, R extends T>(read: () => Promise<T>, ready: (value: T) => value is R, timeoutMessage: string): Promise<R>;
+  private async poll<T>(read: () => Promise<T>, ready: (value: T) => boolean, timeoutMessage: string): Promise<T>;
+  private async poll<T>(read: () => Promise<T>, ready: (value: T) => boolean, timeoutMessage: string): Promise<T> {
+    for (let n = 1; ; n++) {
+      const value = await read();
+      if (ready(value)) return value;
+      if (n >= this.polling.maxPolls) throw new BackendError(`${timeoutMessage} (after ${n} reads)`, 504, "StillPending");
+      await this.sleep(this.polling.intervalMs);
+    }
+  }
+
+  /**
+   * All items of a collection: follows `links.next` with its headers (`MS-ContinuationToken`)
+   * or a continuation token in the response headers (customTermEndDates), stopping if a page
+   * repeats.
+   */
+  private async collect<T>(first: HttpRequest): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let req: HttpRequest | null = first;
+    while (req) {
+      const res: { body: WireCollection<T> | undefined; headers: Readonly<Record<string, string>> } = await this.http.request<WireCollection<T> | undefined>(req);
+      items.push(...(res.body?.items ?? []));
+      const next = res.body?.links?.next;
+      const token = res.headers[CONTINUATION.toLowerCase()];
+      let following: HttpRequest | null = null;
+      if (next) {
+        const headers = Object.fromEntries(next.headers.map((h) => [h.key, h.value]));
+        following = { method: "GET", path: linkPath(next.uri), headers, ...(first.scope !== undefined ? { scope: first.scope } : {}) };
+      } else if (token && (res.body?.items.length ?? 0) > 0) {
+        following = { ...first, headers: { ...first.headers, [CONTINUATION]: token } };
+      }
+      const key = following ? `${following.path} ${JSON.stringify(following.headers ?? {})}` : "";
+      if (following && seen.has(key)) {
+        throw new BackendError(`Partner Center returned the same page link twice for ${first.path}; run again`, 502, "PagingLoop");
+      }
+      seen.add(key);
+      req = following;
+    }
+    return items;
+  }
+
+  /** The current availability of `PRODUCT:SKU` that sells `term`/`billing` (ids are re-issued: never cached). */
+  private async resolveCatalogItemId(offer: OfferKey, term: Term, billing: BillingCycle): Promise<string> {
+    const [productId = "", skuId = ""] = offer.split(":");
+    const availabilities = await this.collect<WireAvailability>({
+      method: "GET",
+      path: `/v1/products/${enc(productId)}/skus/${enc(skuId)}/availabilities`,
+      query: { country: this.country },
+      scope: "catalog",
+    });
+    const sells = (a: WireAvailability) =>
+      a.isPurchasable && a.terms.some((t) => safeTerm(t.duration) === term && safeBilling(t.billingCycle) === billing);
+    const match = availabilities.find(sells);
+    if (!match) {
+      throw new BackendError(
+        `${offer} is not sold with term ${term} and ${billing} billing in ${this.country}; pick a term and billing the catalog lists for it`,
+        400,
+        "OfferNotAvailable",
+      );
+    }
+    return match.catalogItemId;
+  }
+
+  private async loadCatalog(): Promise<Catalog> {
+    const query = { country: this.country };
+    const products = await this.collect<WireProduct>({ method: "GET", path: "/v1/products", query: { ...query, targetView: "OnlineServices" }, scope: "catalog" });
+    const extras = new Map(this.priceList.offers.map((o) => [o.offer, o]));
+    const perProduct = await Promise.all(
+      products.map(async (product) => {
+        const skus = await this.collect<WireSku>({ method: "GET", path: `/v1/products/${enc(product.id)}/skus`, query, scope: "catalog" });
+        return Promise.all(
+          skus.map(async (sku): Promise<CatalogOffer | null> => {
+            const availabilities = await this.collect<WireAvailability>({
+              method: "GET",
+              path: `/v1/products/${enc(product.id)}/skus/${enc(sku.id)}/availabilities`,
+              query,
+              scope: "catalog",
+            });
+            const availability = availabilities.find((a) => a.isPurchasable);
+            if (!availability) return null;
+            const key = `${product.id}:${sku.id}`;
+            const extra = extras.get(key);
+            const segment = availability.segment.toLowerCase() as Segment;
+            return {
+              offer: key,
+              productId: product.id,
+              skuId: sku.id,
+              availabilityId: availability.id,
+              name: sku.title,
+              segment: SEGMENTS.includes(segment) ? segment : "commercial",
+              family: extra?.family ?? product.id,
+              rank: extra?.rank ?? 0,
+              prices: extra?.prices ?? {},
+              upgradesTo: extra?.upgradesTo ?? [],
+              minQuantity: sku.minimumQuantity,
+              maxQuantity: sku.maximumQuantity,
+              terms: availability.terms.flatMap((t) => {
+                const term = safeTerm(t.duration);
+                const billing = safeBilling(t.billingCycle);
+                return term && billing ? [{ term, billing }] : [];
+              }),
+            };
+          }),
+        );
+      }),
+    );
+    return { currency: this.priceList.currency, offers: perProduct.flat().filter((o): o is CatalogOffer => o !== null) };
+  }
+}
+
+/** Paging links are relative to the API root and sometimes omit the `/v1` prefix. */
+function linkPath(uri: string): string {
+  if (/^https?:\/\//i.test(uri) || uri.startsWith("/v1/")) return uri;
+  return `/v1${uri.startsWith("/") ? "" : "/"}${uri}`;
+}
+
+function safeTerm(value: string): Term | null {
+  try {
+    return parseTerm(value);
+  } catch {
+    return null;
+  }
+}
+
+function safeBilling(value: string): BillingCycle | null {
+  try {
+    return parseBillingCycle(value);
+  } catch {
+    return null;
+  }
+}
+
+function transitionState(t: WireTransition): "completed" | "failed" | "running" {
+  const status = (t.status ?? t.events?.at(-1)?.status ?? "").toLowerCase();
+  if (status === "completed" || status === "succeeded") return "completed";
+  if (status === "failed") return "failed";
+  return "running";
+}
+
+function sameInstructions(a: WireSubscription["scheduledNextTermInstructions"], b: NonNullable<WireSubscription["scheduledNextTermInstructions"]>): boolean {
+  if (!a) return false;
+  return (
+    a.quantity === b.quantity &&
+    a.product.productId === b.product.productId &&
+    a.product.skuId === b.product.skuId &&
+    a.product.termDuration.toUpperCase() === b.product.termDuration.toUpperCase() &&
+    a.product.billingCycle.toLowerCase() === b.product.billingCycle.toLowerCase() &&
+    Date.parse(a.customTermEndDate ?? "") === Date.parse(b.customTermEndDate ?? "")
+  );
+}
