@@ -196,7 +196,7 @@ function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], obs
   if (align !== "calendar-month") {
     const m = resolved.find((r) => r.desired.key === align.subscription)?.match;
     if (m === undefined || (m.kind !== "id" && m.kind !== "friendlyName")) {
-      return { problem: `alignEndDate names ${align.subscription}, which does not exist yet` };
+      return { problem: `alignEndDate names ${align.subscription}, which does not exist yet (plan again once it is bought)` };
     }
     if (offered === undefined) return { problem: "the backend offers no custom term end dates" };
     const date = offered.find((d) => d.kind === "subscription" && d.cotermSubscriptionIds.includes(m.observed.id));

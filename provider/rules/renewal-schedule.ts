@@ -1,6 +1,6 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { RenewalInstructions, YamlEdit } from "../domain/types";
-import { isImmediate, makeStep, meaningfulSchedule, offerOf, renewalOffers, renewalValue, sameRenewal, withFix } from "./support";
+import { isImmediate, makeStep, meaningfulSchedule, offerOf, renewalOffers, renewalValue, sameRenewal, withFix, withoutRenewal } from "./support";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
@@ -56,19 +56,17 @@ function refuse(subject: Subject, target: RenewalInstructions): { reason: string
   if (!options.includes(target.offer)) {
     return {
       reason: `${observed.offer} cannot renew into ${target.offer} (renewal options: ${options.join(", ")})`,
-      edits: [{ path: "renewal.offer", value: null }],
+      edits: withoutRenewal(desired, ["offer"]),
       purpose: "to renew into the same offer (add a new entry to buy the other one)",
     };
   }
   const offer = offerOf(catalog, target.offer);
   if (offer === undefined) return null;
   if (!offer.terms.some((t) => t.term === target.term && t.billing === target.billing)) {
-    const edits: YamlEdit[] = [];
-    if (desired.renewal?.term !== undefined) edits.push({ path: "renewal.term", value: null });
-    if (desired.renewal?.billing !== undefined) edits.push({ path: "renewal.billing", value: null });
+    const choseTerms = desired.renewal?.term !== undefined || desired.renewal?.billing !== undefined;
     return {
       reason: `${offer.name} is not sold as ${target.term}/${target.billing}`,
-      edits: edits.length > 0 ? edits : [{ path: "renewal.offer", value: null }],
+      edits: withoutRenewal(desired, choseTerms ? ["term", "billing"] : ["offer"]),
       purpose: "to renew with a term and billing the catalog sells",
     };
   }

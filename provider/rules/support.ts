@@ -4,6 +4,8 @@ import type {
   BillingCycle,
   Catalog,
   CatalogOffer,
+  DesiredRenewal,
+  DesiredSubscription,
   IsoDate,
   ObservedSubscription,
   OfferKey,
@@ -175,6 +177,13 @@ export function describeEdits(edits: readonly YamlEdit[]): string {
   return [removed.length ? `remove ${removed.join(" and ")}` : "", set.length ? `set ${set.join(" and ")}` : ""]
     .filter(Boolean)
     .join(" and ");
+}
+
+/** Edits removing `fields` from `renewal:`; the whole block when nothing would be left (an empty one is invalid). */
+export function withoutRenewal(desired: DesiredSubscription, fields: readonly (keyof DesiredRenewal)[]): YamlEdit[] {
+  const left = Object.keys(desired.renewal ?? {}).filter((k) => !fields.includes(k as keyof DesiredRenewal));
+  if (left.length === 0) return [{ path: "renewal", value: null }];
+  return fields.filter((f) => desired.renewal?.[f] !== undefined).map((f) => ({ path: `renewal.${f}`, value: null }));
 }
 
 /** A hint is always the YAML edits spelled out plus what they achieve, so it can be applied and re-planned. */

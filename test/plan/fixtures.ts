@@ -165,6 +165,8 @@ export interface Scenario {
   readonly expect: readonly ExpectedStep[];
   /** Warning codes, sorted as the plan sorts them. */
   readonly warnings?: readonly string[];
+  /** What a re-plan after applying shows, when it is not just the blocked steps (a plan that converges in two applies). */
+  readonly replan?: readonly ExpectedStep[];
   /** Changes the parsed state before planning: for states the parser refuses but the planner must still handle (plan() is public API). */
   readonly tweak?: (state: DesiredState) => DesiredState;
 }

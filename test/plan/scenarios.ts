@@ -268,7 +268,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "a renewal into a lower offer is blocked",
     live: [LOTS],
     entries: { standard: entryOf(LOTS, { renewal: { offer: OFFERS.businessBasic } }) },
-    expect: [["standard", "schedule-renewal", "blocked", null, "remove renewal.offer to renew into the same offer (add a new entry to buy the other one)"]],
+    expect: [["standard", "schedule-renewal", "blocked", null, "remove renewal to renew into the same offer (add a new entry to buy the other one)"]],
   },
   // Upgrades.
   {
@@ -341,6 +341,8 @@ export const SCENARIOS: readonly Scenario[] = [
       ["entra", "purchase", "blocked", null, "remove alignEndDate to buy with a standard term end date"],
       ["entra-2", "purchase", "now", NOW, null],
     ],
+    // Once entra-2 exists, its end date can be asked for: the next plan buys entra aligned to it.
+    replan: [["entra", "purchase", "now", NOW, null]],
   },
   {
     name: "a purchase without auto-renew turns it off right after",
