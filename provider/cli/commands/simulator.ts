@@ -32,34 +32,35 @@ export function registerSimulator(program: Command, io: CliIO, setExit: (code: n
     .option("--latency-ms <n>", "delay added to every API response", "0")
     .option("--rate-limit <n>", "requests per minute per customer before 429; 0 = off", String(DEFAULT_RATE_LIMIT_PER_MINUTE))
     .action(async (options: SimulatorCommandOptions) => {
-      setExit(await runSimulator(options, io, untilSignal()));
+      setExit(await runSimulator(options, io, untilSignal));
     });
 }
 
-/** Run the server until `stop` resolves; returns the exit code. */
-export async function runSimulator(options: SimulatorCommandOptions, io: CliIO, stop: Promise<unknown>): Promise<number> {
+/** Run the server until the promise `stop()` returns (asked once the server is up) resolves; returns the exit code. */
+export async function runSimulator(options: SimulatorCommandOptions, io: CliIO, stop: () => Promise<unknown>): Promise<number> {
   const statePath = resolve(io.cwd, options.state ?? io.env["SEATPLAN_SIMULATOR_STATE"] ?? DEFAULT_SIMULATOR_STATE);
-  const port = integer(options.port, "--port", 0, 65535);
-  const latencyMs = integer(options.latencyMs, "--latency-ms", 0, 600_000);
-  const rateLimitPerMinute = integer(options.rateLimit, "--rate-limit", 0, Number.MAX_SAFE_INTEGER);
+  const port = integer(options.port, "--port", 65535);
+  const latencyMs = integer(options.latencyMs, "--latency-ms", 600_000);
+  const rateLimitPerMinute = integer(options.rateLimit, "--rate-limit", 1_000_000);
   const created = !existsSync(statePath);
   const server = await startSimulatorServer({ statePath, port, host: options.host, latencyMs, rateLimitPerMinute });
+  const stopped = stop();
   io.stdout(`${server.url}\n`);
   io.stderr(
     `seatplan simulator: ${created ? "created the demo tenant in" : "serving"} ${statePath}; ` +
       `clock ${server.service.now()}; rate limit ${rateLimitPerMinute === 0 ? "off" : `${rateLimitPerMinute}/min per customer`}. ` +
       "Press Ctrl-C to stop.\n",
   );
-  await stop;
+  await stopped;
   await server.close();
   io.stderr("seatplan simulator: stopped\n");
   return EXIT.ok;
 }
 
-function integer(value: string, flag: string, min: number, max: number): number {
+function integer(value: string, flag: string, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new ConfigError(`${flag} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "up" : max} (got "${value}")`);
+  if (!/^\d+$/.test(value.trim()) || n > max) {
+    throw new ConfigError(`${flag} must be a whole number from 0 to ${max} (got "${value}")`);
   }
   return n;
 }
