@@ -100,7 +100,7 @@ export interface OperationResult {
   operation: Operation;
   /** False if any step failed, the program failed, or it logged an error. */
   ok: boolean;
-  /** Steps for custom resources, in the order they finished. */
+  /** Steps for custom resources (not the stack or components), in the order they were decided. */
   steps: Step[];
   errors: StepError[];
   /** Messages the program sent to the engine (pulumi.log, uncaught errors). */
@@ -200,6 +200,7 @@ export class Harness {
 /** One operation: its prior and next state, the provider host it started, and what happened. */
 class Deployment {
   private readonly prior: StackState;
+  private readonly priorCustom = new Map<string, ResourceState>();
   private readonly next = new Map<string, ResourceState>();
   private readonly registrationOrder: string[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -217,7 +218,10 @@ class Deployment {
     private readonly address: string,
   ) {
     this.prior = readState(options.statePath);
-    for (const r of this.prior.resources) this.next.set(r.urn, r);
+    for (const r of this.prior.resources) {
+      this.next.set(r.urn, r);
+      if (r.custom) this.priorCustom.set(r.urn, r);
+    }
   }
 
   private get dryRun(): boolean {
@@ -238,6 +242,7 @@ class Deployment {
   }
 
   async run(): Promise<OperationResult> {
+    let provider: ProcessOutput | undefined;
     try {
       switch (this.operation) {
         case "preview":
@@ -261,8 +266,8 @@ class Deployment {
       }
     } finally {
       if (!this.dryRun) writeState(this.options.statePath, this.finalState());
+      provider = await this.closeHost();
     }
-    const provider = await this.closeHost();
     const stack = this.next.get(this.rootUrn) ?? this.prior.resources.find((r) => r.type === STACK_TYPE);
     return {
       operation: this.operation,
@@ -359,7 +364,7 @@ class Deployment {
     news: Props,
   ): Promise<{ urn: string; id: string; outputs: Props }> {
     const host = await this.providerHost();
-    const old = this.prior.resources.find((r) => r.urn === urn && r.custom);
+    const old = this.priorCustom.get(urn);
     const checked = await host.check(urn, stripProps(old?.inputs ?? {}), stripProps(news));
     if (checked.failures.length > 0) {
       const problems = checked.failures.map((f) => (f.property === "" ? f.reason : `property ${f.property}: ${f.reason}`));
@@ -577,8 +582,13 @@ function monitorService(active: () => Deployment): UntypedServiceImplementation 
             resp.setUrn(urn).setId(id).setObject(toStruct(outputs)).setResult(resourcePb.Result.SUCCESS);
             callback(null, resp);
           },
-          // Like the engine after a failed step: the program stops quietly; the error is in the result.
-          () => callback({ code: grpc.status.UNAVAILABLE, details: "resource monitor shut down: a step failed" }),
+          // The engine's answer after a failed step (pkg/resource/deploy/source_eval.go): the SDK
+          // stops quietly; the step's own error is in the result.
+          () =>
+            callback({
+              code: grpc.status.UNAVAILABLE,
+              details: "resource monitor shut down while waiting on step's done channel",
+            }),
         );
     },
     registerResourceOutputs(call, callback) {
