@@ -98,7 +98,11 @@ async function write(call: PlainCall, id: string, backend: Backend, customer: st
   }
 }
 
-/** A transition is verified on both ends: the source lost the seats, the target has the offer. */
+/**
+ * A transition is verified on both ends: the source lost the seats (it had `step.from.quantity`
+ * when planned — not re-read before, so a re-run after a lost response still verifies), the
+ * target has the offer.
+ */
 async function upgrade(
   step: PlanStep,
   call: Extract<StepCall, { kind: "transition" }>,
@@ -107,10 +111,11 @@ async function upgrade(
   customer: string,
   options: WriteOptions,
 ): Promise<StepOutcome> {
-  const before = await backend.getSubscription(customer, id);
+  const planned = typeof step.from === "object" && step.from !== null ? step.from["quantity"] : undefined;
+  if (typeof planned !== "number") return { step, status: "failed", code: "no-call", message: "upgrade does not say how many seats the source has" };
   const result = await backend.transition(customer, id, call.request, options);
   const [source, target] = await Promise.all([backend.getSubscription(customer, id), backend.getSubscription(customer, result.target.id)]);
-  const expected = before.quantity - call.request.quantity;
+  const expected = planned - call.request.quantity;
   if (source.quantity !== expected || target.offer !== call.request.to) {
     return {
       step,

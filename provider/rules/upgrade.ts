@@ -25,7 +25,8 @@ export const upgrade: Rule = {
       yearlyCost(catalog, { offer: u.to, term: renewsAs.term, billing: renewsAs.billing }, seats),
       yearlyCost(catalog, observed, seats),
     );
-    const from: StepValue = { offer: observed.offer, quantity: seats };
+    // `from` is the source as it is (its seats let the executor verify the move); `to` what moves where.
+    const from: StepValue = { offer: observed.offer, quantity: observed.quantity };
     const to: StepValue = { offer: u.to, quantity: seats, into: into?.id ?? null };
     const call = { kind: "transition", request: { to: u.to, quantity: seats, ...(into === null ? {} : { toSubscriptionId: into.id }) } } as const;
     const refusal = refuse(subject);

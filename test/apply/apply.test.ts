@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { applySubscription, requestIdOf } from "../../provider/apply";
+import type { Plan, PlanStep } from "../../provider/domain/types";
+import { APPS, desiredOf, entryOf, EXCHANGE, FRESH, OFFERS, stateOf, Tenant, TENANT, yamlOf, type Entry, type LiveSpec } from "../plan/fixtures";
+
+/** The executor against the embedded simulator: order, verification, failures, replays. */
+
+const SCHEDULED_3 = { offer: OFFERS.businessBasic, term: "P1Y", billing: "monthly", quantity: 3 };
+
+describe("apply", () => {
+  let tenant: Tenant | undefined;
+  afterEach(() => tenant?.close());
+
+  async function planned(live: LiveSpec[], entries: Record<string, Entry>): Promise<Plan> {
+    tenant = await Tenant.of(stateOf({ name: "", live, entries, expect: [] }));
+    return tenant.plan(desiredOf(yamlOf("block", entries)));
+  }
+  const steps = (p: Plan, key: string): PlanStep[] => p.steps.filter((s) => s.subscription === key);
+  const log = (): string[] => (tenant?.backend.requests() ?? []).map((r) => `${r.method} ${r.path.replace(`/v1/customers/${TENANT}`, "")}`);
+
+  it("reports a blocked step without calling the backend and runs the others", async () => {
+    const p = await planned([APPS], { apps: entryOf(APPS, { quantity: 1, autoRenew: false }) });
+    tenant?.backend.service.clearRequests();
+    const outcomes = await applySubscription(steps(p, "apps"), tenant!.backend, { customerId: TENANT });
+    expect(outcomes.map((o) => [o.step.action, o.status])).toEqual([
+      ["decrease-quantity", "blocked"],
+      ["disable-auto-renew", "done"],
+    ]);
+    expect(log().filter((l) => l.startsWith("PATCH"))).toEqual([`PATCH /subscriptions/${APPS.id}`]);
+    expect((await tenant!.backend.getSubscription(TENANT, APPS.id)).quantity).toBe(3);
+  });
+
+  it("re-reads the subscription after each write and re-applies the renewal an immediate change wiped", async () => {
+    const p = await planned([{ ...FRESH, scheduled: SCHEDULED_3 }], { basic: entryOf(FRESH, { quantity: 4, renewal: { quantity: 3 } }) });
+    tenant?.backend.service.clearRequests();
+    const outcomes = await applySubscription(steps(p, "basic"), tenant!.backend, { customerId: TENANT });
+    expect(outcomes.map((o) => [o.step.action, o.status])).toEqual([
+      ["decrease-quantity", "done"],
+      ["reapply-renewal", "done"],
+    ]);
+    const sub = `/subscriptions/${FRESH.id}`;
+    // Each write is GET-modify-PATCH, then a GET that verifies it.
+    expect(log()).toEqual([`GET ${sub}`, `PATCH ${sub}`, `GET ${sub}`, `GET ${sub}`, `PATCH ${sub}`, `GET ${sub}`]);
+    const after = await tenant!.backend.getSubscription(TENANT, FRESH.id);
+    expect([after.quantity, after.scheduledRenewal?.quantity]).toEqual([4, 3]);
+  });
+
+  it("stops at the first failure with the backend's code and skips the steps that depend on it", async () => {
+    const p = await planned([{ ...FRESH, scheduled: SCHEDULED_3 }], { basic: entryOf(FRESH, { quantity: 4, renewal: { quantity: 3 } }) });
+    // The window closes between plan and apply.
+    await tenant!.backend.service.setClock({ advance: "P6D" });
+    const outcomes = await applySubscription(steps(p, "basic"), tenant!.backend, { customerId: TENANT });
+    expect(outcomes.map((o) => [o.step.action, o.status, o.status === "failed" ? o.code : o.status === "skipped" ? o.message : ""])).toEqual([
+      ["decrease-quantity", "failed", "800090"],
+      ["reapply-renewal", "skipped", "not run: decrease-quantity failed before it (800090)"],
+    ]);
+    const after = await tenant!.backend.getSubscription(TENANT, FRESH.id);
+    expect([after.quantity, after.scheduledRenewal?.quantity]).toEqual([5, 3]);
+  });
+
+  it("upgrades once when the response was lost and the same steps run again", async () => {
+    const p = await planned([EXCHANGE], { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) });
+    await tenant!.backend.service.addFault({ method: "POST", path: "/transitions$", status: 504, afterCommit: true });
+    const first = await applySubscription(steps(p, "exchange"), tenant!.backend, { customerId: TENANT });
+    expect(first.map((o) => [o.status, o.status === "failed" ? o.code : ""])).toEqual([["failed", "504"]]);
+    const again = await applySubscription(steps(p, "exchange"), tenant!.backend, { customerId: TENANT });
+    expect(again.map((o) => o.status)).toEqual(["done"]);
+    const subs = await tenant!.backend.listSubscriptions(TENANT);
+    expect(subs.map((s) => [s.offer, s.quantity]).sort()).toEqual([
+      [OFFERS.exchange1, 0],
+      [OFFERS.exchange2, 10],
+    ]);
+  });
+
+  it("buys once when the checkout response was lost, and the follow-up steps use the new subscription", async () => {
+    const p = await planned([], { entra: { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5, autoRenew: false } });
+    await tenant!.backend.service.addFault({ method: "POST", path: "/checkout$", status: 504, afterCommit: true });
+    const first = await applySubscription(steps(p, "entra"), tenant!.backend, { customerId: TENANT });
+    expect(first.map((o) => o.status)).toEqual(["failed", "skipped"]);
+    const again = await applySubscription(steps(p, "entra"), tenant!.backend, { customerId: TENANT });
+    expect(again.map((o) => [o.step.action, o.status])).toEqual([
+      ["purchase", "done"],
+      ["disable-auto-renew", "done"],
+    ]);
+    const bought = (await tenant!.backend.listSubscriptions(TENANT)).filter((s) => s.offer === OFFERS.entraP1);
+    expect(bought.map((s) => [s.friendlyName, s.quantity, s.autoRenew])).toEqual([["entra", 5, false]]);
+  });
+
+  it("derives the same request id from the same step and a different one from another step", async () => {
+    const p = await planned([APPS], { apps: entryOf(APPS, { quantity: 5 }) });
+    const [step] = steps(p, "apps");
+    expect(step).toBeDefined();
+    expect(requestIdOf(step!, TENANT)).toBe(requestIdOf(structuredClone(step!), TENANT));
+    expect(requestIdOf(step!, TENANT)).not.toBe(requestIdOf({ ...step!, to: 6, call: { kind: "set-quantity", quantity: 6 } }, TENANT));
+    expect(requestIdOf(step!, TENANT)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it("refuses steps of two subscriptions in one call", async () => {
+    const p = await planned([APPS, FRESH], { apps: entryOf(APPS, { quantity: 4 }), basic: entryOf(FRESH, { quantity: 4 }) });
+    await expect(applySubscription(p.steps, tenant!.backend, { customerId: TENANT })).rejects.toThrow(
+      "applySubscription: steps of several subscriptions (rockit/apps, rockit/basic); apply them one subscription at a time",
+    );
+  });
+});
