@@ -270,6 +270,27 @@ describe("throttling: 429 with Retry-After after the per-customer limit (real ti
   });
 });
 
+describe("--latency-ms", () => {
+  it("delays every API and token response, not the admin routes", async () => {
+    const delays: number[] = [];
+    const slow = await startTestSimulator(state(NOW, [customer([])]), {
+      latencyMs: 250,
+      sleep: (ms) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
+    });
+    try {
+      await slow.call("GET", "/v1/customers");
+      await slow.call("GET", "/_sim/clock");
+      await slow.call("POST", "/t/oauth2/v2.0/token");
+      expect(delays).toEqual([250, 250]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("paging of customers", () => {
   it("follows links.next with the MS-ContinuationToken header until there is no next", async () => {
     const many = Array.from({ length: 5 }, (_, i) => ({ ...customer([]), id: `00000000-0000-4000-8000-00000000000${i}`, companyName: `C${i}` }));
