@@ -3,3 +3,6 @@ export * from "./domain/types";
 export * from "./domain/errors";
 export type { Backend, BackendCapabilities, WriteOptions } from "./backends/backend";
 export { decodeText, formatIssues, parseDesired, SCHEMA, type DecodedText, type DesiredResult } from "./desired";
+export { createSimulatorBackend, SimulatorBackend, type SimulatorBackendOptions } from "./backends/simulator";
+export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "./simulator/server";
+export { demoState, DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "./simulator/demo";
