@@ -1,0 +1,260 @@
+import type { Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+
+/**
+ * The three renderings of a plan: `text` for a terminal, `markdown` for a pull-request comment,
+ * `json` for machines (design §4, a public contract). Pure: colour is asked for, never guessed.
+ */
+
+export type PlanFormat = "text" | "markdown" | "json";
+export const PLAN_FORMATS: readonly PlanFormat[] = ["text", "markdown", "json"];
+
+export interface RenderOptions {
+  /** ANSI colours (only for a terminal). @default false */
+  readonly color?: boolean;
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case "text":
+      return renderText(plan, options);
+    case "markdown":
+      return renderMarkdown(plan);
+    case "json":
+      return renderJson(plan);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON: design §4, keys in the documented order, without the executor's internals.
+// ---------------------------------------------------------------------------------------------
+
+/** The plan as design §4 specifies it (no `call`, no `fix`), keys in canonical order. */
+export function planJson(plan: Plan): unknown {
+  return {
+    version: plan.version,
+    now: plan.now,
+    backend: plan.backend,
+    summary: {
+      now: plan.summary.now,
+      atRenewal: plan.summary.atRenewal,
+      irreversible: plan.summary.irreversible,
+      blocked: plan.summary.blocked,
+      unchanged: plan.summary.unchanged,
+      unmanaged: plan.summary.unmanaged,
+    },
+    steps: plan.steps.map((s) => ({
+      customer: s.customer,
+      subscription: s.subscription,
+      subscriptionId: s.subscriptionId,
+      action: s.action,
+      timing: s.timing,
+      from: canonicalValue(s.from),
+      to: canonicalValue(s.to),
+      effectiveAt: s.effectiveAt,
+      rule: s.rule,
+      reason: s.reason,
+      hint: s.hint,
+      cost: s.cost === null ? null : { currency: s.cost.currency, annualDelta: s.cost.annualDelta },
+    })),
+    unmanaged: plan.unmanaged.map((u) => ({
+      customer: u.customer,
+      subscriptionId: u.subscriptionId,
+      offer: u.offer,
+      friendlyName: u.friendlyName,
+      quantity: u.quantity,
+      status: u.status,
+    })),
+    warnings: plan.warnings.map((w) => ({ customer: w.customer, subscription: w.subscription, code: w.code, message: w.message })),
+  };
+}
+
+function canonicalValue(v: StepValue): StepValue {
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k] ?? null]));
+}
+
+export function renderJson(plan: Plan): string {
+  return `${JSON.stringify(planJson(plan), null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared wording
+// ---------------------------------------------------------------------------------------------
+
+const TIMING_ORDER: readonly Timing[] = ["blocked", "irreversible", "now", "at-renewal"];
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged`;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
+
+function describeScalar(v: string | number | boolean | null): string {
+  if (v === null) return "none";
+  if (typeof v === "boolean") return v ? "on" : "off";
+  if (typeof v === "string" && ISO_DAY.test(v)) return v.slice(0, 10);
+  return String(v);
+}
+
+/** `3`, `on`, `2 × CFQ7TTC0LH1G:0001 P1Y/annual`, … */
+export function describeValue(v: StepValue): string {
+  if (v === null || typeof v !== "object") return v === null ? "—" : describeScalar(v);
+  const { offer, quantity, term, billing, endDate, into } = v;
+  if (offer !== undefined && quantity !== undefined) {
+    const terms = term !== undefined && billing !== undefined ? ` ${String(term)}/${String(billing)}` : "";
+    const until = endDate ? ` until ${describeScalar(endDate)}` : "";
+    const merge = into ? ` into ${String(into)}` : "";
+    return `${String(quantity)} × ${String(offer)}${terms}${until}${merge}`;
+  }
+  if (term !== undefined && billing !== undefined && Object.keys(v).length === 2) return `${String(term)}/${String(billing)}`;
+  return Object.entries(v)
+    .map(([k, x]) => `${k}: ${describeScalar(x)}`)
+    .join(", ");
+}
+
+export function describeChange(step: PlanStep): string {
+  return step.from === null && typeof step.to === "object" ? describeValue(step.to) : `${describeValue(step.from)} → ${describeValue(step.to)}`;
+}
+
+export function describeCost(step: PlanStep): string {
+  if (step.cost === null) return "";
+  const d = step.cost.annualDelta;
+  const sign = d > 0 ? "+" : d < 0 ? "−" : "±";
+  return `${sign}${Math.abs(d).toFixed(2)} ${step.cost.currency}/yr`;
+}
+
+function when(step: PlanStep): string {
+  return step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : step.effectiveAt.replace(/\.000Z$/, "Z");
+}
+
+function byTiming(steps: readonly PlanStep[]): PlanStep[] {
+  // Stable: within a timing class the plan's own order (customer, subscription, step order) stays.
+  return [...steps].sort((a, b) => TIMING_ORDER.indexOf(a.timing) - TIMING_ORDER.indexOf(b.timing));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text: aligned columns, blocked first, colour only when asked.
+// ---------------------------------------------------------------------------------------------
+
+const COLOUR: Readonly<Record<Timing, string>> = { blocked: "31", irreversible: "35", now: "32", "at-renewal": "36" };
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - [...cell].length)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+export function renderText(plan: Plan, options: RenderOptions = {}): string {
+  const paint = (timing: Timing, s: string): string => (options.color ? `\u001b[${COLOUR[timing]}m${s}\u001b[0m` : s);
+  const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
+  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, `${bold("Summary:")} ${summaryLine(plan)}`];
+  const blocked = plan.steps.filter((s) => s.timing === "blocked");
+  if (blocked.length > 0) {
+    out.push("", bold(paint("blocked", `Blocked (${blocked.length}): nothing below runs for these until the YAML changes`)));
+    for (const s of blocked) {
+      const cost = describeCost(s);
+      out.push(`  ${s.customer}/${s.subscription}  ${s.action}  ${describeChange(s)}${cost ? `  ${cost}` : ""}`);
+      out.push(`      reason: ${s.reason ?? "—"} [${s.rule}]`);
+      if (s.hint !== null) out.push(`      hint:   ${s.hint}`);
+    }
+  }
+  const changes = byTiming(plan.steps.filter((s) => s.timing !== "blocked"));
+  if (changes.length > 0) {
+    out.push("", bold(`Changes (${changes.length})`));
+    const rows = [
+      ["TIMING", "SUBSCRIPTION", "ACTION", "CHANGE", "EFFECTIVE", "COST", "NOTE"],
+      ...changes.map((s) => [s.timing, `${s.customer}/${s.subscription}`, s.action, describeChange(s), when(s), describeCost(s), s.reason ?? ""]),
+    ];
+    table(rows).forEach((line, i) => {
+      const timing = changes[i - 1]?.timing;
+      out.push(`  ${i === 0 || timing === undefined ? line : paint(timing, line)}`);
+    });
+  }
+  if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  out.push(...unmanagedText(plan.unmanaged), ...warningsText(plan.warnings));
+  return `${out.join("\n")}\n`;
+}
+
+function unmanagedText(unmanaged: readonly UnmanagedSubscription[]): string[] {
+  if (unmanaged.length === 0) return [];
+  const rows = [["CUSTOMER", "NAME", "OFFER", "SEATS", "STATUS", "ID"], ...unmanaged.map((u) => [u.customer, u.friendlyName, u.offer, String(u.quantity), u.status, u.subscriptionId])];
+  return ["", `Unmanaged (${unmanaged.length}): live subscriptions no entry matches; never touched`, ...table(rows).map((l) => `  ${l}`)];
+}
+
+function warningsText(warnings: readonly PlanWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  return ["", `Warnings (${warnings.length})`, ...warnings.map((w) => `  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}: ${w.message}`)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown: a pull-request comment.
+// ---------------------------------------------------------------------------------------------
+
+/** Tables longer than this are collapsed. */
+const LONG = 10;
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function details(summary: string, body: string[]): string[] {
+  return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
+}
+
+export function renderMarkdown(plan: Plan): string {
+  const s = plan.summary;
+  const parts = [
+    `${s.now} now`,
+    `${s.atRenewal} at renewal`,
+    `${s.irreversible} irreversible`,
+    s.blocked > 0 ? `**${s.blocked} blocked**` : "0 blocked",
+    `${s.unchanged} unchanged`,
+    `${s.unmanaged} unmanaged`,
+  ];
+  const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
+  const blocked = plan.steps.filter((x) => x.timing === "blocked");
+  if (blocked.length > 0) {
+    out.push("", `### Blocked (${blocked.length})`, "");
+    for (const b of blocked) {
+      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
+      if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
+    }
+  }
+  const customers = [...new Set(plan.steps.filter((x) => x.timing !== "blocked").map((x) => x.customer))];
+  for (const customer of customers) {
+    const steps = byTiming(plan.steps.filter((x) => x.customer === customer && x.timing !== "blocked"));
+    const rows = [
+      "| Subscription | Action | Timing | Change | Effective | Cost | Note |",
+      "|---|---|---|---|---|---|---|",
+      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
+    ];
+    out.push("", `### ${customer}`, "");
+    out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
+  }
+  if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  if (plan.unmanaged.length > 0) {
+    out.push(
+      "",
+      ...details(`Unmanaged subscriptions (${plan.unmanaged.length}): not in the YAML, never touched`, [
+        "| Customer | Name | Offer | Seats | Status | Id |",
+        "|---|---|---|---|---|---|",
+        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${u.offer} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
+      ]),
+    );
+  }
+  if (plan.warnings.length > 0) {
+    out.push(
+      "",
+      ...details(
+        `Warnings (${plan.warnings.length})`,
+        plan.warnings.map((w) => `- **${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}** \`${w.code}\`: ${w.message}`),
+      ),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../provider/domain/types";
+import { renderJson, renderMarkdown, renderText } from "../../provider/plan";
+import { demoState } from "../../provider/simulator/demo";
+import { desiredOf, NOW, Tenant } from "./fixtures";
+
+/** One rich plan (every timing class, a blocked step, warnings, an unmanaged subscription) in the three renderings. */
+describe("plan renderers", () => {
+  let tenant: Tenant;
+  let plan: Plan;
+  beforeAll(async () => {
+    tenant = await Tenant.of(demoState(Date.parse(NOW)));
+    plan = await tenant.plan(desiredOf(readFileSync(join(__dirname, "golden", "rich.yaml"), "utf8")));
+  });
+  afterAll(() => tenant.close());
+
+  it("covers every timing class, warnings and unmanaged subscriptions", () => {
+    expect(new Set(plan.steps.map((s) => s.timing))).toEqual(new Set(["now", "at-renewal", "irreversible", "blocked"]));
+    expect(plan.warnings.length).toBeGreaterThan(0);
+    expect(plan.unmanaged.length).toBeGreaterThan(0);
+  });
+
+  it("renders text for a terminal", async () => {
+    await expect(renderText(plan)).toMatchFileSnapshot("golden/plan.txt");
+  });
+
+  it("renders markdown for a pull-request comment", async () => {
+    await expect(renderMarkdown(plan)).toMatchFileSnapshot("golden/plan.md");
+  });
+
+  it("renders design §4 JSON", async () => {
+    await expect(renderJson(plan)).toMatchFileSnapshot("golden/plan.json");
+  });
+
+  it("colours text only when asked", () => {
+    expect(renderText(plan)).not.toContain("\u001b[");
+    expect(renderText(plan, { color: true })).toContain("\u001b[31m");
+  });
+});
