@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createPartnerCenterBackend } from "../../provider/backends/partner-center/config";
 import { SimulatorBackend } from "../../provider/backends/simulator";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS, demoState } from "../../provider/simulator/demo";
 import type { SimState } from "../../provider/simulator/state";
-import { PARTNER, SIM_NOW, startSimHarness, type SimHarness } from "./harness";
+import { PARTNER, SECRET, SIM_NOW, startSimHarness, type SimHarness } from "./harness";
+import { RedirectingNetworkClient } from "./redirecting-network-client";
 
 let h: SimHarness | undefined;
 afterEach(async () => {
@@ -44,6 +46,37 @@ describe("partner-center backend reads (over HTTP, real MSAL)", () => {
       expect(await pc.getLicenceUsage(DEMO_CUSTOMERS.rockit)).toEqual(await sim.getLicenceUsage(DEMO_CUSTOMERS.rockit));
     } finally {
       embedded.done();
+    }
+  });
+});
+
+describe("partner-center backend from SEATPLAN_* values", () => {
+  it("uses a given access token as is (a simulator without token checking accepts any)", async () => {
+    h = await startSimHarness({ state: demoState(SIM_NOW) });
+    const backend = createPartnerCenterBackend({ SEATPLAN_ENDPOINT: h.sim.url, SEATPLAN_ACCESS_TOKEN: "x" });
+    try {
+      expect((await backend.listCustomers()).map((c) => c.companyName)).toEqual(["Rockit", "Northwind Traders"]);
+      expect(backend.capabilities.licenceUsage).toBe(false);
+      expect((await h.requests()).filter((r) => r.path.includes("oauth2"))).toEqual([]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("gets app-only tokens through MSAL from the tenant's real authority", async () => {
+    h = await startSimHarness();
+    const backend = createPartnerCenterBackend(
+      { SEATPLAN_ENDPOINT: h.sim.url, SEATPLAN_TENANT_ID: PARTNER.tenantId, SEATPLAN_CLIENT_ID: PARTNER.clientId, SEATPLAN_CLIENT_SECRET: SECRET },
+      { msalSystem: { networkClient: new RedirectingNetworkClient("https://login.microsoftonline.com", h.sim.url) } },
+    );
+    try {
+      expect(await backend.listCustomers()).toHaveLength(2);
+      expect((await h.requests()).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        `POST /${PARTNER.tenantId}/oauth2/v2.0/token 200`,
+        "GET /v1/customers 200",
+      ]);
+    } finally {
+      await backend.close();
     }
   });
 });

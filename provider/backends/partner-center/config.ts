@@ -1,6 +1,6 @@
 import { ConfigError } from "../../domain/errors";
 import type { PartnerCenterCredentials } from "./auth";
-import { DEFAULT_ENDPOINT } from "./backend";
+import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterBackendOptions } from "./backend";
 
 /** The configuration values of the partner-center backend (design §5), by environment variable name. */
 export interface PartnerCenterSettings {
@@ -72,4 +72,22 @@ export function partnerCenterConfig(settings: PartnerCenterSettings): PartnerCen
     clientSecret: value(settings, "SEATPLAN_CLIENT_SECRET") ?? "",
   };
   return { ...base, credentials: refreshToken !== undefined ? { kind: "app+user", ...app, refreshToken } : { kind: "app", ...app } };
+}
+
+/**
+ * The partner-center backend built from configuration values (what the CLI and the Pulumi
+ * provider call). `options` adds what configuration does not carry (clock, sleep, log, MSAL
+ * system options for tests).
+ */
+export function createPartnerCenterBackend(
+  settings: PartnerCenterSettings,
+  options: Omit<Partial<PartnerCenterBackendOptions>, "credentials" | "endpoint" | "authority"> = {},
+): PartnerCenterBackend {
+  const config = partnerCenterConfig(settings);
+  return new PartnerCenterBackend({
+    ...options,
+    endpoint: config.endpoint,
+    credentials: config.credentials,
+    ...(config.authority !== undefined ? { authority: config.authority } : {}),
+  });
 }
