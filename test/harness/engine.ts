@@ -405,18 +405,18 @@ class Deployment {
       );
       return { urn, id: old.id, outputs: record(old.id, updated.outputs) };
     }
-    const deleteOld = async (): Promise<void> => {
-      await host.delete(urn, old.id, stripProps(old.outputs), stripProps(old.inputs));
-      this.next.delete(urn);
-    };
     // Create-before-delete is the default; the provider or the resource option can ask for the reverse.
     // (The real engine deletes the old copy at the end of the run; here it goes right after.)
-    if (diff.deleteBeforeReplace || req.getDeletebeforereplace()) await deleteOld();
+    const deleteFirst = diff.deleteBeforeReplace || req.getDeletebeforereplace();
+    const deleteOld = (): Promise<void> =>
+      host.delete(urn, old.id, stripProps(old.outputs), stripProps(old.inputs));
+    if (deleteFirst) {
+      await deleteOld();
+      this.next.delete(urn);
+    }
     const created = await this.recordingInitFailure(record, () => host.create(urn, stripProps(inputs)));
     const outputs = record(created.id, created.outputs);
-    if (!(diff.deleteBeforeReplace || req.getDeletebeforereplace())) {
-      await host.delete(urn, old.id, stripProps(old.outputs), stripProps(old.inputs));
-    }
+    if (!deleteFirst) await deleteOld();
     return { urn, id: created.id, outputs };
   }
 

@@ -96,7 +96,7 @@ export class ProviderHost {
     const output = { stdout: "", stderr: "" };
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output.stderr += chunk));
     const exited = new Promise<number | string>((resolve) =>
-      child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+      child.once("close", (code, signal) => resolve(code ?? signal ?? "unknown")),
     );
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
