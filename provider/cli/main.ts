@@ -5,6 +5,8 @@ import { isSeatplanError } from "../domain/errors";
 import { type CliIO, EXIT, processIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerSimulator } from "./commands/simulator";
+import { registerPlan } from "./commands/plan";
+import { registerExport } from "./commands/export";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
@@ -13,6 +15,8 @@ import { registerSimulator } from "./commands/simulator";
 const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: number) => void) => void> = [
   registerValidate,
   registerSimulator,
+  registerPlan,
+  registerExport,
 ];
 
 function version(): string {

@@ -1,0 +1,128 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import pLimit from "p-limit";
+import { stringify } from "yaml";
+import type { Backend } from "../../backends/backend";
+import { ConfigError } from "../../domain/errors";
+import type { Customer, ObservedSubscription } from "../../domain/types";
+import { meaningfulSchedule } from "../../rules/support";
+import { openBackend } from "../backend-factory";
+import { type CliIO, EXIT } from "../io";
+
+interface ExportOptions {
+  readonly customer?: string;
+  readonly out?: string;
+}
+
+/**
+ * `seatplan export [--customer KEY] [--out FILE]`: the YAML of the live tenant — every
+ * subscription adopted by id, with its offer, term, billing, seats, auto-renew and scheduled
+ * renewal — so that it validates and plans to no changes. The way to adopt an existing tenant
+ * (Pulumi cannot import dynamic resources).
+ */
+export function registerExport(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("export")
+    .description("write the YAML of the live tenant (validates, and plans to no changes)")
+    .option("--customer <key>", "export only this customer (its key, as derived from the company name, or its tenant id)")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(async (options: ExportOptions) => {
+      setExit(await runExport(options, io));
+    });
+}
+
+async function runExport(options: ExportOptions, io: CliIO): Promise<number> {
+  const backend = await openBackend(io);
+  try {
+    const text = await exportYaml(backend, options.customer);
+    if (options.out === undefined) io.stdout(text);
+    else {
+      await writeFile(resolve(io.cwd, options.out), text);
+      io.stderr(`seatplan: wrote ${options.out}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await backend.close?.();
+  }
+}
+
+/** Subscriptions that end up in the YAML: live ones with seats (an upgraded-away source has none). */
+function exportable(s: ObservedSubscription): boolean {
+  return s.status !== "deleted" && s.status !== "expired" && s.quantity > 0;
+}
+
+/** A YAML key (`[a-z0-9][a-z0-9-]*`) from a name. */
+export function keyOf(name: string): string {
+  const key = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return key === "" ? "subscription" : key;
+}
+
+function unique(base: string, taken: Set<string>): string {
+  let key = base;
+  for (let n = 2; taken.has(key); n += 1) key = `${base}-${n}`;
+  taken.add(key);
+  return key;
+}
+
+export async function exportYaml(backend: Backend, only: string | undefined): Promise<string> {
+  const all = await backend.listCustomers();
+  const keys = new Set<string>();
+  const keyed = [...all]
+    .sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : a.id < b.id ? -1 : 1))
+    .map((c) => ({ key: unique(keyOf(c.companyName || c.domain), keys), customer: c }));
+  const chosen = only === undefined ? keyed : keyed.filter((k) => k.key === only || k.customer.id === only);
+  if (chosen.length === 0) {
+    throw new ConfigError(`--customer ${only ?? ""} is not a customer of this ${backend.name} tenant: use one of ${keyed.map((k) => k.key).join(", ")}`);
+  }
+  const limit = pLimit(8);
+  const customers = await Promise.all(chosen.map(({ key, customer }) => limit(async () => [key, customerYaml(customer, await backend.listSubscriptions(customer.id))] as const)));
+  const doc = { version: 1, policy: { reductions: "block" }, customers: Object.fromEntries(customers.sort(([a], [b]) => (a < b ? -1 : 1))) };
+  const header = [
+    `# Written by \`seatplan export\` from the ${backend.name} backend. Every subscription is adopted by id;`,
+    "# `seatplan plan` on this file plans no changes. Deleted, expired and empty subscriptions are left out.",
+  ];
+  return `${header.join("\n")}\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+function customerYaml(customer: Customer, live: readonly ObservedSubscription[]): Record<string, unknown> {
+  const taken = new Set<string>();
+  const subscriptions = [...live]
+    .filter(exportable)
+    .sort((a, b) => (a.friendlyName < b.friendlyName ? -1 : a.friendlyName > b.friendlyName ? 1 : a.id < b.id ? -1 : 1))
+    .map((s) => {
+      const key = unique(keyOf(s.friendlyName), taken);
+      return [key, entryOf(s, key)] as const;
+    });
+  return { tenantId: customer.id, ...(customer.companyName ? { name: customer.companyName } : {}), subscriptions: Object.fromEntries(subscriptions) };
+}
+
+/** The entry of one subscription under `key`; the friendly name only when the key is not it (it defaults to the key). */
+function entryOf(s: ObservedSubscription, key: string): Record<string, unknown> {
+  const scheduled = meaningfulSchedule(s);
+  const renewal = scheduled === null
+    ? undefined
+    : dropUndefined({
+        quantity: scheduled.quantity !== s.quantity ? scheduled.quantity : undefined,
+        term: scheduled.term !== s.term ? scheduled.term : undefined,
+        billing: scheduled.billing !== s.billing ? scheduled.billing : undefined,
+        offer: scheduled.offer !== s.offer ? scheduled.offer : undefined,
+      });
+  return dropUndefined({
+    id: s.id,
+    offer: s.offer,
+    term: s.term,
+    billing: s.billing,
+    quantity: s.quantity,
+    autoRenew: s.autoRenew,
+    friendlyName: s.friendlyName === key ? undefined : s.friendlyName,
+    renewal,
+  });
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
