@@ -34,6 +34,15 @@ describe("plan renderers", () => {
     await expect(renderJson(plan)).toMatchFileSnapshot("golden/plan.json");
   });
 
+  it("prints exactly the keys of design §4, in its order, and none of the executor's internals", () => {
+    const json = JSON.parse(renderJson(plan)) as Record<string, unknown> & { steps: Record<string, unknown>[]; summary: object };
+    expect(Object.keys(json)).toEqual(["version", "now", "backend", "summary", "steps", "unmanaged", "warnings"]);
+    expect(Object.keys(json.summary)).toEqual(["now", "atRenewal", "irreversible", "blocked", "unchanged", "unmanaged"]);
+    for (const step of json.steps) {
+      expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "rule", "reason", "hint", "cost"]);
+    }
+  });
+
   it("colours text only when asked", () => {
     expect(renderText(plan)).not.toContain("\u001b[");
     expect(renderText(plan, { color: true })).toContain("\u001b[31m");
