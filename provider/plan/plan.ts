@@ -43,9 +43,11 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
       const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx.now);
       steps.push(...outcome.steps);
       warnings.push(...outcome.warnings);
-      if (outcome.steps.length === 0) unchanged += 1;
       const m = entry.match;
-      if (m.kind === "id" || m.kind === "friendlyName") claimed.add(m.observed.id);
+      if (m.kind === "id" || m.kind === "friendlyName") {
+        claimed.add(m.observed.id);
+        if (outcome.steps.length === 0) unchanged += 1;
+      }
       if (m.kind === "ambiguous") m.candidates.forEach((c) => claimed.add(c.id));
     }
     unmanaged.push(

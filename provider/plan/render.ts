@@ -155,7 +155,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, `${bold("Summary:")} ${summaryLine(plan)}`];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
-    out.push("", bold(paint("blocked", `Blocked (${blocked.length}): nothing below runs for these until the YAML changes`)));
+    out.push("", bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)));
     for (const s of blocked) {
       const cost = describeCost(s);
       out.push(`  ${s.customer}/${s.subscription}  ${s.action}  ${describeChange(s)}${cost ? `  ${cost}` : ""}`);
