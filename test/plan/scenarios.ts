@@ -186,6 +186,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["apps", "schedule-renewal", "at-renewal", RENEW_APPS, null]],
   },
   {
+    name: "a renewal quantity above the SKU's seat limit is blocked",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { renewal: { quantity: 301 } }) },
+    expect: [["apps", "schedule-renewal", "blocked", null, "set renewal.quantity: 300 to stay within the SKU's seat limits"]],
+  },
+  {
     name: "a renewal billing change is scheduled for renewal",
     live: [APPS],
     entries: { apps: entryOf(APPS, { renewal: { billing: "monthly" } }) },
@@ -308,6 +314,20 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["exchange", "upgrade", "blocked", null, `remove upgrade.into to upgrade into a new ${OFFERS.exchange2} subscription`]],
   },
   {
+    name: "an upgrade into a subscription not bought yet waits for it",
+    live: [EXCHANGE],
+    entries: {
+      exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, into: "exchange-2", acknowledge: "irreversible" } }),
+      "exchange-2": { offer: OFFERS.exchange2, term: "P1Y", billing: "annual", quantity: 5 },
+    },
+    expect: [
+      ["exchange", "upgrade", "blocked", null, `remove upgrade.into to upgrade into a new ${OFFERS.exchange2} subscription`],
+      ["exchange-2", "purchase", "now", NOW, null],
+    ],
+    // Once exchange-2 is bought (ending after the source), the next plan merges into it.
+    replan: [["exchange", "upgrade", "irreversible", NOW, null]],
+  },
+  {
     name: "an upgrade cannot change the seat count in the same step",
     live: [EXCHANGE],
     entries: { exchange: entryOf(EXCHANGE, { quantity: 12, upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) },
@@ -359,6 +379,18 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [],
     entries: { entra: { ...ENTRA, upgrade: { to: OFFERS.entraP2, acknowledge: "irreversible" } } },
     expect: [["entra", "purchase", "blocked", null, `remove upgrade and set offer: ${OFFERS.entraP2} to buy the upgraded offer directly`]],
+  },
+  {
+    name: "a purchase of an offer the catalog does not sell is blocked",
+    live: [],
+    entries: { other: { ...ENTRA, offer: "CFQ7TTC0ZZZZ:0001" } },
+    expect: [["other", "purchase", "blocked", null, "remove this entry (there is nothing to buy)"]],
+  },
+  {
+    name: "a purchase above the SKU's seat limit is blocked",
+    live: [],
+    entries: { basic: { offer: OFFERS.businessBasic, term: "P1Y", billing: "monthly", quantity: 301 } },
+    expect: [["basic", "purchase", "blocked", null, "set quantity: 300 to stay within the SKU's seat limits"]],
   },
   { name: "a cancelled entry without a live subscription plans nothing", live: [], entries: { entra: { ...ENTRA, status: "cancelled" } }, expect: [] },
   // Identity.
