@@ -6,3 +6,6 @@ export { decodeText, formatIssues, parseDesired, SCHEMA, type DecodedText, type 
 export { createSimulatorBackend, SimulatorBackend, type SimulatorBackendOptions } from "./backends/simulator";
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "./simulator/server";
 export { demoState, DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "./simulator/demo";
+export { plan, readsFor, renderPlan, renderJson, renderMarkdown, renderText, planJson, PLAN_FORMATS, type Observation, type ObservedCustomer, type PlanContext, type PlanFormat, type RenderOptions } from "./plan";
+export { observe, type ObserveOptions } from "./observe";
+export { applySubscription, requestIdOf, type ApplyContext, type StepOutcome } from "./apply";
