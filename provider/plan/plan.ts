@@ -20,7 +20,7 @@ import {
   type Subject,
   subscriptionStatus,
 } from "../rules";
-import { isoOf, offerOf, termEnd, withFix } from "../rules/support";
+import { isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
 
@@ -49,6 +49,7 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
         if (outcome.steps.length === 0) unchanged += 1;
       }
       if (m.kind === "ambiguous") m.candidates.forEach((c) => claimed.add(c.id));
+      warnings.push(...mergeWipes(customer, entry, outcome.steps));
     }
     unmanaged.push(
       ...observed.subscriptions
@@ -121,6 +122,24 @@ function planEntry(
     case "friendlyName":
       return planMatched(customer, entry, match.observed, observed, catalog, policy, now);
   }
+}
+
+/**
+ * Merging seats into another subscription is an immediate change of that one too: its scheduled
+ * renewal is deleted. Its own steps cannot re-apply it (they may run before the upgrade), so say it.
+ */
+function mergeWipes(customer: DesiredCustomer, entry: ResolvedEntry, steps: readonly PlanStep[]): PlanWarning[] {
+  const into = entry.upgrade?.into?.observed;
+  const merging = steps.some((s) => s.action === "upgrade" && s.timing === "irreversible");
+  if (!merging || into === undefined || into === null || meaningfulSchedule(into) === null) return [];
+  return [
+    {
+      customer: customer.key,
+      subscription: entry.upgrade?.into?.key ?? null,
+      code: "renewal-wiped",
+      message: `the upgrade of ${entry.desired.key} into this subscription deletes its scheduled renewal changes; plan again after applying to schedule them again`,
+    },
+  ];
 }
 
 function identityBlocked(

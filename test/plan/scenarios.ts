@@ -305,6 +305,18 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["exchange", "upgrade", "irreversible", NOW, null]],
   },
   {
+    name: "an upgrade into a subscription with a scheduled renewal warns that the merge deletes it",
+    live: [EXCHANGE, { ...EXCHANGE2_LATER, scheduled: { offer: OFFERS.exchange2, term: "P1Y", billing: "annual", quantity: 3 } }],
+    entries: {
+      exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, into: "exchange-2", acknowledge: "irreversible" } }),
+      "exchange-2": entryOf(EXCHANGE2_LATER, { renewal: { quantity: 3 } }),
+    },
+    expect: [["exchange", "upgrade", "irreversible", NOW, null]],
+    warnings: ["renewal-wiped"],
+    // The merge deleted exchange-2's schedule: the next plan schedules it again.
+    replan: [["exchange-2", "schedule-renewal", "at-renewal", "2027-09-01T00:00:00.000Z", null]],
+  },
+  {
     name: "an upgrade into a subscription ending earlier is blocked",
     live: [EXCHANGE, EXCHANGE2_EARLIER],
     entries: {
