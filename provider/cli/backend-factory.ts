@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Backend } from "../backends/backend";
+import { createPartnerCenterBackend } from "../backends/partner-center/config";
 import { SimulatorBackend } from "../backends/simulator";
 import { ConfigError } from "../domain/errors";
 import { DEFAULT_SIMULATOR_STATE } from "./commands/simulator";
@@ -15,6 +16,8 @@ export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
   /** The embedded simulator on `SEATPLAN_SIMULATOR_STATE`, created with the demo tenant when missing. */
   simulator: (io) =>
     SimulatorBackend.open({ statePath: resolve(io.cwd, io.env["SEATPLAN_SIMULATOR_STATE"] || DEFAULT_SIMULATOR_STATE) }),
+  /** Partner Center's REST API: `SEATPLAN_ENDPOINT`, `SEATPLAN_AUTHORITY` and the credential variables (design §5). */
+  "partner-center": (io) => Promise.resolve(createPartnerCenterBackend(io.env)),
 };
 
 /** The default backend: offline, no credentials. */

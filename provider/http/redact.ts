@@ -16,8 +16,11 @@ export const MIN_SECRET_LENGTH = 6;
 const FORM_KEYS = /\b(client_secret|refresh_token|access_token|id_token|client_assertion|password)=([^&\s"',;]+)/gi;
 /** The same keys as JSON properties (token endpoint responses, request bodies). */
 const JSON_KEYS = /("(?:client_secret|clientSecret|refresh_token|refreshToken|access_token|accessToken|id_token|client_assertion|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-/** `Bearer <token>` anywhere (an Authorization header printed in any form). */
-const BEARER = /\b(Bearer)\s+[A-Za-z0-9\-._~+/=]+/gi;
+/**
+ * `Bearer <token>` anywhere (an Authorization header printed in any form). A token has a digit or
+ * a symbol in it; that keeps prose such as "the bearer token was refused" readable.
+ */
+const BEARER = /\b(Bearer)\s+(?=[A-Za-z]*[0-9\-._~+/=])[A-Za-z0-9\-._~+/]+=*/gi;
 /** `Authorization: <scheme> <credentials>` (any scheme: Basic, a raw token, …). */
 const AUTH_HEADER = /\b(authorization)(["']?\s*[:=]\s*["']?)(?:[A-Za-z]+\s+)?[^\s"',;}]+/gi;
 

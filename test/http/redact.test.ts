@@ -14,6 +14,7 @@ describe("redact", () => {
     ["access_token in a token response", '{"token_type":"Bearer","access_token":"eyJ.a.b","expires_in":3599}', '{"token_type":"Bearer","access_token":"[REDACTED]","expires_in":3599}'],
     ["camelCase secrets in JSON", '{"clientSecret":"abc","refreshToken":"def"}', '{"clientSecret":"[REDACTED]","refreshToken":"[REDACTED]"}'],
     ["a configured secret anywhere", `the app ${SECRET} was refused`, "the app [REDACTED] was refused"],
+    ["prose about bearer tokens left alone", "The bearer token was not issued by this simulator", "The bearer token was not issued by this simulator"],
     ["a message with nothing secret", "400 800090: Subscription quantity cannot be decreased (code=800090)", "400 800090: Subscription quantity cannot be decreased (code=800090)"],
   ])("blanks %s", (_name, input, expected) => {
     expect(redact(input, [SECRET])).toBe(expected);

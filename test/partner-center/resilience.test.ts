@@ -1,8 +1,13 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS, demoState } from "../../provider/simulator/demo";
 import type { SimState } from "../../provider/simulator/state";
+import { parseDesired } from "../../provider/desired";
 import { DEFAULT_RETRY_POLICY } from "../../provider/http/retry";
+import { observe } from "../../provider/observe";
+import { PLAN_FORMATS, plan, renderPlan } from "../../provider/plan";
 import { APP_ONLY, PARTNER, REFRESH_TOKEN, SECRET, SIM_NOW, startSimHarness, type SimHarness } from "./harness";
 
 let h: SimHarness | undefined;
@@ -161,5 +166,17 @@ describe("no credential ever leaks", () => {
     ].join("\n");
     for (const secret of [SECRET, REFRESH_TOKEN, ...h.issuedTokens()]) expect(everything).not.toContain(secret);
     expect(everything).toContain("[REDACTED]");
+  });
+
+  it("keeps them out of the plan in every format", async () => {
+    h = await startSimHarness();
+    const backend = h.backend();
+    const file = join(__dirname, "..", "..", "examples", "quickstart", "licences.yaml");
+    const { state: desired } = parseDesired(readFileSync(file, "utf8"), "licences.yaml");
+    if (!desired) throw new Error("the quickstart YAML is invalid");
+    const planned = plan(desired, await observe(desired, backend), { now: new Date(SIM_NOW), backend: backend.name });
+    expect(planned.steps.length).toBeGreaterThan(0);
+    const rendered = PLAN_FORMATS.map((format) => renderPlan(planned, format)).join("\n") + JSON.stringify(planned);
+    for (const secret of [SECRET, REFRESH_TOKEN, ...h.issuedTokens()]) expect(rendered).not.toContain(secret);
   });
 });
