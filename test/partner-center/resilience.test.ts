@@ -74,6 +74,33 @@ describe("partner-center backend under load and failure", () => {
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000);
   });
 
+  it("plans the quickstart under a rate limit of 1 request per minute per customer: slower, same plan", async () => {
+    const file = join(__dirname, "..", "..", "examples", "quickstart", "licences.yaml");
+    const { state: desired } = parseDesired(readFileSync(file, "utf8"), "licences.yaml");
+    if (!desired) throw new Error("the quickstart YAML is invalid");
+    const planAgainst = async (harness: SimHarness, options: Parameters<SimHarness["backend"]>[0] = {}) => {
+      const backend = harness.backend(options);
+      return plan(desired, await observe(desired, backend), { now: new Date(SIM_NOW), backend: backend.name });
+    };
+    h = await startSimHarness();
+    const unthrottled = await planAgainst(h);
+    await h.close();
+
+    let clock = Date.now();
+    h = await startSimHarness({ rateLimitPerMinute: 1, realNow: () => clock });
+    const waits: number[] = [];
+    const throttled = await planAgainst(h, {
+      sleep: (ms) => {
+        waits.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    });
+    expect(throttled).toEqual(unthrottled);
+    expect((await h.requests()).filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    expect(waits.length).toBeGreaterThan(0);
+  });
+
   it("gives up with RetryExhausted when throttling never ends, saying what to do", async () => {
     h = await startSimHarness();
     await h.fault({ method: "GET", path: "/subscriptions$", status: 429, retryAfterSeconds: 2, count: 100, code: "TooManyRequests", description: "Rate limit is exceeded. Try again in 2 seconds." });
