@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { DateTime } from "luxon";
 import type { Backend } from "../../backends/backend";
-import { decodeText, formatIssues, parseDesired } from "../../desired";
+import { formatIssues } from "../../desired";
+import { count, readDesiredFile } from "../desired-file";
 import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan } from "../../domain/types";
 import { observe } from "../../observe";
@@ -64,26 +63,11 @@ export async function planWith(desired: DesiredState, backend: Backend, now: Dat
 
 /** The desired state of `file`, or null after printing every problem (no backend is contacted). */
 export async function loadDesiredFile(file: string, io: CliIO): Promise<DesiredState | null> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "unknown error";
-    const why = code === "ENOENT" ? "does not exist: check the path" : code === "EISDIR" ? "is a directory: name the YAML file inside it" : `cannot be read (${code})`;
-    io.stderr(`seatplan: ${file} ${why}\n`);
-    return null;
-  }
-  const decoded = decodeText(bytes, file);
-  if (!decoded.ok) {
-    io.stderr(`seatplan: ${decoded.message}\n`);
-    return null;
-  }
-  const { state, issues } = parseDesired(decoded.text, file);
-  if (state === undefined) {
-    io.stderr(`${formatIssues(issues)}seatplan: ${file} is invalid (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was planned\n`);
-    return null;
-  }
-  return state;
+  const read = await readDesiredFile(file, io.cwd);
+  if (read.ok) return read.state;
+  if (read.kind === "unreadable") io.stderr(`seatplan: ${read.message}\n`);
+  else io.stderr(`${formatIssues(read.issues)}seatplan: ${file} is invalid (${count(read.issues.length, "problem")}); nothing was planned\n`);
+  return null;
 }
 
 /** `--customer KEY`: only that customer of the YAML. */
