@@ -31,7 +31,7 @@ export function semanticFindings(data: unknown, lineOf: (path: readonly string[]
 
     const subscriptions = isRecord(entry["subscriptions"]) ? entry["subscriptions"] : {};
     const keys = Object.keys(subscriptions);
-    const friendlyNames = new Map<string, readonly string[]>();
+    const friendlyNames = new Map<string, { readonly path: readonly string[]; readonly hasId: boolean }>();
     for (const [key, subscription] of Object.entries(subscriptions)) {
       if (!isRecord(subscription)) continue;
       const at = [...customerPath, "subscriptions", key];
@@ -53,12 +53,14 @@ export function semanticFindings(data: unknown, lineOf: (path: readonly string[]
       const friendlyName = explicitName ?? key;
       const namePath = explicitName !== undefined ? [...at, "friendlyName"] : at;
       const sameName = friendlyNames.get(friendlyName);
-      if (sameName === undefined) friendlyNames.set(friendlyName, at);
-      else
+      // The name is the identity key only for entries without an id: two entries that both
+      // adopt by id may share a name (live tenants have such pairs; `seatplan export` keeps them).
+      if (sameName === undefined) friendlyNames.set(friendlyName, { path: at, hasId: id !== undefined });
+      else if (!(sameName.hasId && id !== undefined))
         findings.push({
           path: namePath,
-          message: `${explicitName !== undefined ? "" : "the default friendlyName (the key) "}"${friendlyName}" is also the friendlyName of ${sameName.join(".")} (line ${lineOf(sameName)})`,
-          hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName",
+          message: `${explicitName !== undefined ? "" : "the default friendlyName (the key) "}"${friendlyName}" is also the friendlyName of ${sameName.path.join(".")} (line ${lineOf(sameName.path)})`,
+          hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName, or an id",
         });
 
       findings.push(...termBilling(subscription, at));

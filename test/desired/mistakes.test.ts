@@ -273,12 +273,12 @@ const MISTAKES: ReadonlyArray<readonly [string, string, Expected]> = [
   [
     "two entries with the same friendlyName",
     apps({}, ["friendlyName: Apps"]) + lines("      apps-2:", "        friendlyName: Apps", "        offer: CFQ7TTC0LH18:0001", "        term: P1M", "        billing: monthly", "        quantity: 1"),
-    { line: 13, column: 23, path: "customers.rockit.subscriptions.apps-2.friendlyName", message: '"Apps" is also the friendlyName of customers.rockit.subscriptions.apps (line 6)', hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName" },
+    { line: 13, column: 23, path: "customers.rockit.subscriptions.apps-2.friendlyName", message: '"Apps" is also the friendlyName of customers.rockit.subscriptions.apps (line 6)', hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName, or an id" },
   ],
   [
     "a key equal to another entry's friendlyName",
     apps({}, ["friendlyName: basic"]) + lines("      basic:", "        offer: CFQ7TTC0LH18:0001", "        term: P1M", "        billing: monthly", "        quantity: 1"),
-    { line: 12, column: 7, path: "customers.rockit.subscriptions.basic", message: 'the default friendlyName (the key) "basic" is also the friendlyName of customers.rockit.subscriptions.apps (line 6)', hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName" },
+    { line: 12, column: 7, path: "customers.rockit.subscriptions.basic", message: 'the default friendlyName (the key) "basic" is also the friendlyName of customers.rockit.subscriptions.apps (line 6)', hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName, or an id" },
   ],
   [
     "subscription outside subscriptions:",

@@ -191,6 +191,20 @@ describe("parseDesired on a valid file", () => {
     });
   });
 
+  it("accepts entries that share a friendlyName when each adopts its subscription by id", () => {
+    const entry = (key: string, id: string): string[] => [`      ${key}:`, `        id: ${id}`, "        friendlyName: Office seats", "        offer: CFQ7TTC0LH18:0001", "        term: P1M", "        billing: monthly", "        quantity: 1"];
+    const text = lines(
+      "version: 1",
+      "customers:",
+      "  rockit:",
+      "    tenantId: ee2337af-1fb7-44c8-b0ef-e6bf5b59baed",
+      "    subscriptions:",
+      ...entry("first", "0f8fad5b-d9cb-469f-a165-70867728950e"),
+      ...entry("second", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+    );
+    expect(parseDesired(text, "l.yaml").issues).toEqual([]);
+  });
+
   it("accepts the example in the README", () => {
     const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
     const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";

@@ -134,6 +134,21 @@ describe("seatplan plan / export", () => {
     expect([plan.steps, plan.summary.unchanged, plan.summary.unmanaged]).toEqual([[], 7, 0]);
   });
 
+  it("exports live subscriptions that share a name (adopted by id) as YAML that validates and plans to no changes", async () => {
+    const tenant = demoState(Date.parse(NOW));
+    const rockit = tenant.customers.find((c) => c.id === ROCKIT);
+    for (const s of rockit?.subscriptions ?? []) s.friendlyName = "Office seats";
+    writeFileSync(state(), JSON.stringify(tenant));
+    expect(await run("export", "--customer", "rockit", "--out", "tenant.yaml")).toBe(0);
+    const parsed = parseDesired(readFileSync(join(dir, "tenant.yaml"), "utf8"), "tenant.yaml");
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.state?.customers[0]?.subscriptions.map((s) => s.friendlyName)).toEqual(Array(4).fill("Office seats"));
+    out = [];
+    expect(await run("plan", "tenant.yaml", "--format", "json", "--detailed-exitcode")).toBe(0);
+    const plan = JSON.parse(out.join("")) as { steps: unknown[]; summary: { unchanged: number } };
+    expect([plan.steps, plan.summary.unchanged]).toEqual([[], 4]);
+  });
+
   it("exports one customer to stdout", async () => {
     demo();
     expect(await run("export", "--customer", "rockit")).toBe(0);
