@@ -49,18 +49,8 @@ import {
  * own, identical to what the HTTP facade serves.
  */
 
-export interface SimulatorBackendOptions {
-  /** The simulator state file (`SEATPLAN_SIMULATOR_STATE`, default `.seatplan/simulator.json`). */
-  readonly statePath: string;
-  /** Create the file with the demo tenant when it is missing. @default true */
-  readonly createIfMissing?: boolean;
-  /** Requests per minute per customer; 0 = off. @default 500 */
-  readonly rateLimitPerMinute?: number;
-  /** Real clock (ms) for throttling and for states without `now`. @default Date.now */
-  readonly realNow?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly newId?: () => string;
-}
+/** The embedded backend is the simulator service in process: it takes the service's options. */
+export type SimulatorBackendOptions = SimulatorServiceOptions;
 
 const CUSTOMER_PAGE_SIZE = 100;
 
@@ -76,15 +66,7 @@ export class SimulatorBackend implements Backend {
   private constructor(readonly service: SimulatorService) {}
 
   static async open(options: SimulatorBackendOptions): Promise<SimulatorBackend> {
-    const serviceOptions: SimulatorServiceOptions = {
-      statePath: options.statePath,
-      ...(options.createIfMissing !== undefined ? { createIfMissing: options.createIfMissing } : {}),
-      ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
-      ...(options.realNow ? { realNow: options.realNow } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.newId ? { newId: options.newId } : {}),
-    };
-    return new SimulatorBackend(await SimulatorService.open(serviceOptions));
+    return new SimulatorBackend(await SimulatorService.open(options));
   }
 
   now(): Promise<IsoDate> {
