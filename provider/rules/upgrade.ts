@@ -100,7 +100,19 @@ function refuse(subject: Subject): Refusal | null {
   const eligibility = resolved.eligibilities.find((e) => e.offer === u.to);
   if (eligibility === undefined || !eligibility.isEligible) {
     const errors = eligibility?.errors.length ? `: ${eligibility.errors.join("; ")}` : "";
-    return { reason: `${u.to} is not an eligible upgrade for ${observed.offer}${errors}`, ...withoutUpgrade, ...refused };
+    const eligible = eligibleTargets(subject);
+    const reason = `${u.to} is not an eligible upgrade for ${observed.offer}${errors}`;
+    const [best] = eligible;
+    if (best === undefined) return { reason: `${reason}; it has no eligible upgrade`, ...withoutUpgrade, ...refused };
+    // Suggest the highest eligible offer (the closest to an upgrade the reader asked for); the reason lists them all.
+    const edits: YamlEdit[] = [{ path: "upgrade.to", value: best.offer }];
+    if (u.into !== undefined) edits.push({ path: "upgrade.into", value: null });
+    return {
+      reason: `${reason}; eligible: ${eligible.map((o) => `${o.offer} (${o.name})`).join(", ")}`,
+      edits,
+      purpose: `to upgrade to ${best.name} instead, or remove upgrade to keep the subscription as it is`,
+      ...refused,
+    };
   }
   if (resolved.into === undefined) return null;
   const into = resolved.into.observed;
@@ -119,4 +131,13 @@ function refuse(subject: Subject): Refusal | null {
     return { reason: `the backend refuses merging into ${resolved.into.key}${errors}`, ...withoutInto, ...refused };
   }
   return null;
+}
+
+/** The offers the backend lists as eligible targets, highest catalog rank first. */
+function eligibleTargets(subject: Subject): { readonly offer: string; readonly name: string; readonly rank: number }[] {
+  const offers = new Map(subject.catalog.offers.map((o) => [o.offer, o]));
+  return (subject.upgrade?.eligibilities ?? [])
+    .filter((e) => e.isEligible)
+    .map((e) => ({ offer: e.offer, name: offers.get(e.offer)?.name ?? e.offer, rank: offers.get(e.offer)?.rank ?? 0 }))
+    .sort((a, b) => b.rank - a.rank || (a.offer < b.offer ? -1 : a.offer > b.offer ? 1 : 0));
 }

@@ -287,7 +287,13 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "an upgrade to an offer the backend does not list as eligible is blocked",
     live: [EXCHANGE],
     entries: { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.businessPremium, acknowledge: "irreversible" } }) },
-    expect: [["exchange", "upgrade", "blocked", null, "remove upgrade to keep the subscription as it is"]],
+    expect: [["exchange", "upgrade", "blocked", null, "set upgrade.to: CFQ7TTC0LH1P:0001 to upgrade to Exchange Online (Plan 2) instead, or remove upgrade to keep the subscription as it is"]],
+  },
+  {
+    name: "an upgrade of an offer that has no eligible upgrade is blocked",
+    live: [EXCHANGE2_LATER],
+    entries: { "exchange-2": entryOf(EXCHANGE2_LATER, { upgrade: { to: OFFERS.businessPremium, acknowledge: "irreversible" } }) },
+    expect: [["exchange-2", "upgrade", "blocked", null, "remove upgrade to keep the subscription as it is"]],
   },
   {
     name: "a partial upgrade moves only its seats",
