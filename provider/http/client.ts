@@ -97,6 +97,8 @@ export interface HttpClientOptions {
   readonly describe?: (failure: HttpFailure) => FailureDescription;
   /** Headers sent on every request (e.g. `MS-PartnerCenter-Application`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A response header carrying the server's clock (ISO 8601), remembered for {@link HttpClient.serverClock}. */
+  readonly clockHeader?: string;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -146,6 +148,7 @@ export class HttpClient {
   private readonly redact: Redactor;
   private readonly describe: (failure: HttpFailure) => FailureDescription;
   private readonly limits = new Map<string, pLimit.Limit>();
+  private lastServerClock: string | null = null;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
 
@@ -188,6 +191,11 @@ export class HttpClient {
   }
 
   /** Closes idle keep-alive sockets. */
+  /** The server's clock as of the last successful response, when the server reports one (`clockHeader`). */
+  serverClock(): string | null {
+    return this.lastServerClock;
+  }
+
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
@@ -240,7 +248,10 @@ export class HttpClient {
         if (status >= 200 && status < 300) {
           this.logLine(`${req.method} ${req.path} → ${status} (${elapsed} ms, attempt ${attempt}, ${ids})`);
           const body = response.data === "" ? undefined : (response.data as T);
-          return { status, headers: headersOf(response), body: body as T, requestId };
+          const headers = headersOf(response);
+          const clock = this.options.clockHeader === undefined ? undefined : headers[this.options.clockHeader.toLowerCase()];
+          if (clock !== undefined && !Number.isNaN(Date.parse(clock))) this.lastServerClock = new Date(clock).toISOString();
+          return { status, headers, body: body as T, requestId };
         }
         if (status === 401 && !refreshed) {
           refreshed = true;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
 import { ConfigError } from "../domain/errors";
 import { CODES, SimError } from "./errors";
 import { SimulatorService, type SimulatorServiceOptions } from "./service";
@@ -84,7 +85,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     const response = await service.handle({ method, path: url.pathname, query: url.searchParams, headers, body });
-    send(res, response.status, response.headers, response.body);
+    send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body);
   }
 
   async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {

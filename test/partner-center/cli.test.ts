@@ -14,7 +14,6 @@ import { SIM_NOW, startSimHarness, type SimHarness } from "./harness";
  */
 
 const QUICKSTART = join(__dirname, "..", "..", "examples", "quickstart", "licences.yaml");
-/** The partner-center backend has no clock of its own; both runs plan at the simulator's. */
 const AT = new Date(SIM_NOW).toISOString();
 const GIVEN_TOKEN = "fake-access-token-3b9e1d4c";
 
@@ -43,8 +42,9 @@ async function demoTenant(): Promise<{ partnerCenter: Record<string, string>; em
   h = await startSimHarness({ state });
   writeFileSync(join(dir, "embedded.json"), JSON.stringify(state));
   return {
-    partnerCenter: { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: h.sim.url, SEATPLAN_ACCESS_TOKEN: GIVEN_TOKEN, SEATPLAN_NOW: AT },
-    embedded: { SEATPLAN_SIMULATOR_STATE: "embedded.json", SEATPLAN_NOW: AT },
+    // No SEATPLAN_NOW: both plan at the simulator's clock (the facade reports it on every response).
+    partnerCenter: { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: h.sim.url, SEATPLAN_ACCESS_TOKEN: GIVEN_TOKEN },
+    embedded: { SEATPLAN_SIMULATOR_STATE: "embedded.json" },
   };
 }
 
@@ -56,6 +56,7 @@ describe("seatplan with SEATPLAN_BACKEND=partner-center", () => {
     expect([remote.code, remote.err]).toEqual([0, ""]);
     const [r, l] = [JSON.parse(remote.out) as Plan, JSON.parse(local.out) as Plan];
     expect(r.backend).toBe("partner-center");
+    expect([r.now, l.now]).toEqual([AT, AT]);
     expect(r.steps.length).toBeGreaterThan(0);
     expect(r.steps).toEqual(l.steps);
     expect(r.summary).toEqual(l.summary);

@@ -38,6 +38,7 @@ import {
   parseBillingCycle,
   parseTerm,
   renewalInstructionsToWire,
+  SIMULATOR_CLOCK_HEADER,
   splitCatalogItemId,
   subscriptionFromWire,
   transitionEligibilityFromWire,
@@ -152,6 +153,7 @@ export class PartnerCenterBackend implements Backend {
       newId: this.newId,
       sleep: this.sleep,
       headers: { "MS-PartnerCenter-Application": "seatplan" },
+      clockHeader: SIMULATOR_CLOCK_HEADER,
       ...(options.retryPolicy !== undefined ? { policy: options.retryPolicy } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrencyPerCustomer !== undefined ? { concurrencyPerScope: options.concurrencyPerCustomer } : {}),
@@ -159,6 +161,15 @@ export class PartnerCenterBackend implements Backend {
       ...(options.random !== undefined ? { random: options.random } : {}),
       ...(options.log !== undefined ? { log: options.log } : {}),
     });
+  }
+
+  /**
+   * The clock of the server answered last: the simulator's facade reports its explicit clock
+   * (so a plan over HTTP is computed at the instant the simulated tenant is in); Partner Center
+   * reports none, and the real clock applies.
+   */
+  now(): Promise<IsoDate> {
+    return Promise.resolve(this.http.serverClock() ?? new Date((this.options.now ?? Date.now)()).toISOString());
   }
 
   // -------------------------------------------------------------------------------------------

@@ -67,6 +67,13 @@ export interface ApiFault {
 /** Partner Center's own continuation header for collection paging. */
 export const CONTINUATION_HEADER = "MS-ContinuationToken";
 
+/**
+ * Not Partner Center: the simulator's HTTP facade reports its explicit clock on every API
+ * response, so a REST client plans at the instant the simulated tenant is in (the embedded
+ * backend's `now()`). Partner Center sends no such header; the real clock applies there.
+ */
+export const SIMULATOR_CLOCK_HEADER = "X-Seatplan-Simulator-Now";
+
 // ---------------------------------------------------------------------------------------------
 // Customers
 // ---------------------------------------------------------------------------------------------

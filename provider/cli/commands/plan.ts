@@ -54,10 +54,13 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   }
 }
 
-/** Observe and plan at `now`, or at the backend's clock (the simulator's), or at the real one. */
+/**
+ * Observe and plan at `now`, or at the backend's clock (the simulator's), or at the real one.
+ * The clock is asked after the reads: a REST backend learns the server's clock from them.
+ */
 export async function planWith(desired: DesiredState, backend: Backend, now: Date | undefined): Promise<Plan> {
-  const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
   const observation = await observe(desired, backend);
+  const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
   return plan(desired, observation, { now: at, backend: backend.name });
 }
 
