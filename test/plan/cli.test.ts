@@ -69,6 +69,18 @@ describe("seatplan plan / export", () => {
     expect(err).toEqual([`seatplan: SEATPLAN_BACKEND=cloudcockpit is not a backend seatplan knows: use ${known.join(" or ")}\n`]);
   });
 
+  it("takes the backend and its state file from flags over the environment", async () => {
+    const file = write("l.yaml", yaml(APPS(3)));
+    env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    expect(await run("plan", file, "--backend", "simulator", "--state", "flag.json", "--format", "json")).toBe(0);
+    expect([existsSync(join(dir, "flag.json")), existsSync(state())]).toEqual([true, false]);
+    expect((JSON.parse(out.join("")) as { backend: string }).backend).toBe("simulator");
+    out = [];
+    expect(await run("export", "--backend", "simulator", "--state", "flag.json", "--customer", "rockit")).toBe(0);
+    expect(parseDesired(out.join(""), "stdout").state?.customers.map((c) => c.key)).toEqual(["rockit"]);
+    expect(existsSync(state())).toBe(false);
+  });
+
   it("exits 0 for changes, and 2 with --detailed-exitcode", async () => {
     demo();
     const file = write("l.yaml", yaml(APPS(4)));

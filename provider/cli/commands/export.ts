@@ -7,10 +7,10 @@ import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
 import { meaningfulSchedule } from "../../rules/support";
-import { openBackend } from "../backend-factory";
+import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 
-interface ExportOptions {
+interface ExportOptions extends BackendFlags {
   readonly customer?: string;
   readonly out?: string;
 }
@@ -22,8 +22,7 @@ interface ExportOptions {
  * (Pulumi cannot import dynamic resources).
  */
 export function registerExport(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command("export")
+  withBackendOptions(program.command("export"))
     .description("write the YAML of the live tenant (validates, and plans to no changes)")
     .option("--customer <key>", "export only this customer (its key, as derived from the company name, or its tenant id)")
     .option("--out <file>", "write to this file instead of stdout")
@@ -33,7 +32,7 @@ export function registerExport(program: Command, io: CliIO, setExit: (code: numb
 }
 
 async function runExport(options: ExportOptions, io: CliIO): Promise<number> {
-  const backend = await openBackend(io);
+  const backend = await openBackend(io, options);
   try {
     const text = await exportYaml(backend, options.customer);
     if (options.out === undefined) io.stdout(text);

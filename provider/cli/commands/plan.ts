@@ -7,10 +7,10 @@ import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan } from "../../domain/types";
 import { observe } from "../../observe";
 import { PLAN_FORMATS, plan, type PlanFormat, renderPlan } from "../../plan";
-import { openBackend } from "../backend-factory";
+import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 
-interface PlanOptions {
+interface PlanOptions extends BackendFlags {
   readonly format: PlanFormat;
   readonly customer?: string;
   readonly now?: string;
@@ -23,8 +23,7 @@ interface PlanOptions {
  * blocked step exits 1 with the whole plan printed; changes exit 2 with --detailed-exitcode.
  */
 export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command("plan")
+  withBackendOptions(program.command("plan"))
     .description("plan the calls that bring the tenant to the YAML: now, at renewal, irreversible, or blocked with the fix")
     .argument("<file>", "the desired-state YAML file, e.g. licences.yaml")
     .addOption(new Option("--format <format>", "text for a terminal, markdown for a pull-request comment, json for machines").choices(PLAN_FORMATS).default("text"))
@@ -41,7 +40,7 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   if (loaded === null) return EXIT.error;
   const desired = onlyCustomer(loaded, options.customer);
   const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
-  const backend = await openBackend(io);
+  const backend = await openBackend(io, options);
   try {
     const result = await planWith(desired, backend, fixedNow);
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
