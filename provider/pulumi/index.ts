@@ -1,0 +1,25 @@
+/**
+ * `seatplan/pulumi`: the YAML as Pulumi resources.
+ *
+ * ```ts
+ * import { fromYaml } from "seatplan/pulumi";
+ * export const licences = fromYaml("licences.yaml");
+ * ```
+ */
+import type * as Runtime from "./runtime";
+
+export { fromYaml, type FromYamlOptions, type Licences, type SubscriptionSummary } from "./from-yaml";
+export { Subscription, type SubscriptionArgs } from "./resource";
+export { SubscriptionProvider } from "./provider";
+export { entryOf, type SubscriptionEntry, type SubscriptionInputs } from "./inputs";
+export type { SubscriptionOutputs } from "./outputs";
+export { SETTINGS } from "./settings";
+
+/**
+ * The provider's implementation, loaded by the serialized `SubscriptionProvider` inside the Pulumi
+ * provider host. Not for programs: its functions follow the provider host's calling convention.
+ * Loaded on demand so a program does not pay for the backends it never calls.
+ */
+export function providerRuntime(): typeof Runtime {
+  return require("./runtime") as typeof Runtime;
+}

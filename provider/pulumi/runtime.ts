@@ -1,0 +1,375 @@
+// The Subscription provider's work, run inside the Pulumi provider host. The serialized provider
+// (provider.ts) only `require`s this module from the installed seatplan package and forwards each
+// call, so nothing here is ever part of the Pulumi state.
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { applySubscription } from "../apply";
+import type { Backend } from "../backends/backend";
+import { openBackend } from "../cli/backend-factory";
+import { ConfigError, isBackendError } from "../domain/errors";
+import type {
+  Catalog,
+  DesiredState,
+  DesiredSubscription,
+  ObservedSubscription,
+  PlanStep,
+  TransitionEligibility,
+} from "../domain/types";
+import { observe } from "../observe";
+import { describeValue, type Match, type Observation, plan, resolveCustomer } from "../plan";
+import { dayText, instantText, offerOf, renewalOffers } from "../rules/support";
+import { builtInCatalogData } from "../simulator/catalog";
+import { type DesiredInputs, desiredOf, entryOf, type InputFailure, type SubscriptionInputs } from "./inputs";
+import { type OutputContext, observedOf, outputsOf, type SubscriptionOutputs } from "./outputs";
+import { type ConfigSource, fixedNow, fromConfig, inPulumiTerms, mergeSettings, type Settings } from "./settings";
+
+/**
+ * What one provider process keeps between calls. It lives in this module, which the serialized
+ * provider requires inside each method, so none of it is serialized: the stack config (secrets
+ * included) stays in memory, backends (sockets, tokens) are opened once per process, and
+ * `refresh` lists each customer's subscriptions once, however many resources it reads.
+ */
+const processState: {
+  config: Settings;
+  readonly backends: Map<string, Promise<Backend>>;
+  readonly lists: Map<string, Promise<ObservedSubscription[]>>;
+} = { config: {}, backends: new Map(), lists: new Map() };
+
+/** The engine's placeholder for a value not known before apply. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Inputs and outputs as the provider host passes them: with the serialized provider beside them. */
+type WithProvider<T> = T & { readonly __provider?: string };
+
+export function configure(config: ConfigSource): void {
+  processState.config = fromConfig(config);
+}
+
+/** Validation only (no backend): the checks `seatplan validate` runs, on this entry. */
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  if (Object.values(news).some((v) => v === UNKNOWN)) return { inputs: news };
+  const result = desiredOf(news);
+  if ("failures" in result) return { inputs: news, failures: [...result.failures] };
+  return { inputs: inputsOf(result.desired, String(news["providerVersion"])) };
+}
+
+/**
+ * The plan for this entry on the stored outputs, at `SEATPLAN_NOW` or the real clock — never the
+ * backend's, and no backend call at all: drift is seen only after `pulumi refresh`. A change is
+ * any step the rules allow; a blocked step fails with its reason and the YAML that would work.
+ */
+export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
+  const label = labelOf(news);
+  refuseRebinding(label, id, olds, news);
+  // The other end of an `upgrade.into` is another resource whose live state this one cannot see
+  // without a call: leave the decision to the engine's input comparison; `up` plans it fresh.
+  if (news.entry.upgrade?.into != null || news.related.some((r) => r.upgrade?.into === news.entry.key)) return {};
+  const d = desiredOrThrow(label, news, id);
+  const settings = currentSettings();
+  const observed = observedOf(olds);
+  const catalog = builtInCatalogData();
+  const observation: Observation = {
+    catalog,
+    customers: {
+      [d.customer.key]: {
+        subscriptions: [observed],
+        ...(d.entry.upgrade === undefined ? {} : { eligibilities: { [observed.id]: offlineEligibilities(catalog, observed, d.entry.upgrade.to) } }),
+      },
+    },
+  };
+  const only: DesiredState = { ...d.state, customers: [{ ...d.customer, subscriptions: [d.entry] }] };
+  const steps = plan(only, observation, { now: fixedNow(settings) ?? new Date(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
+  throwIfBlocked(label, steps);
+  return { changes: steps.length > 0 || olds.providerVersion !== news.providerVersion };
+}
+
+/**
+ * Adopts the subscription the entry matches (by `id`, else by `friendlyName` — so a purchase
+ * interrupted after checkout is found, not bought again) or buys it, then applies the rest of
+ * the entry. A failure after the subscription exists records it (a partial create).
+ */
+export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.CreateResult> {
+  const label = labelOf(inputs);
+  const d = desiredOrThrow(label, inputs);
+  const { backend, key } = await backendFor(currentSettings());
+  const tenant = d.customer.tenantId;
+  const now = await planningNow(backend);
+  const observation = await observe(d.state, backend);
+  const live = observation.customers[d.customer.key]?.subscriptions ?? [];
+  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  const match = matchOf(d, live);
+  const bound = match.kind === "id" || match.kind === "friendlyName" ? match.observed : steps.length === 0 && d.entry.status === "cancelled" ? ended(live, d.entry) : null;
+  const context = contextOf(inputs);
+  const partial = (s: ObservedSubscription, message: string): Error => initFailure(s, context, inputs.__provider, message);
+
+  const blocked = blockedText(label, steps);
+  if (blocked !== null) throw bound === null ? new Error(blocked) : partial(bound, blocked);
+  if (bound === null && steps.length === 0) {
+    throw new Error(`${label}: status: cancelled, and tenant ${tenant} has no subscription named "${d.entry.friendlyName}", not even a cancelled one: there is nothing to manage; remove the entry from the YAML`);
+  }
+  if (bound !== null) console.log(`seatplan: ${label}: adopted subscription ${bound.id} (matched by ${match.kind === "id" ? "id" : "friendlyName"})`);
+  const { last, failure } = await execute(label, steps, backend, key, tenant);
+  const subscription = last ?? bound;
+  if (subscription === null) throw new Error(failure ?? `${label}: the plan neither matched nor bought a subscription`);
+  if (failure !== null) throw partial(subscription, failure);
+  return { id: subscription.id, outs: outputsOf(subscription, context) };
+}
+
+/** The executor on a plan made from a fresh read: what diff saw may be out of date. */
+export async function update(id: string, olds: SubscriptionOutputs, news: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.UpdateResult> {
+  const label = labelOf(news);
+  refuseRebinding(label, id, olds, news);
+  const d = desiredOrThrow(label, news, id);
+  const { backend, key } = await backendFor(currentSettings());
+  const tenant = d.customer.tenantId;
+  const now = await planningNow(backend);
+  const observation = await observe(d.state, backend);
+  const match = matchOf(d, observation.customers[d.customer.key]?.subscriptions ?? []);
+  if (match.kind !== "id" || (match.observed.status === "deleted" && d.entry.status === "active")) {
+    const what = match.kind === "id" ? "was cancelled outside this stack" : "no longer exists";
+    throw new Error(
+      `${label}: subscription ${id} ${what} (tenant ${tenant}); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` adopts or buys one as the YAML says (or set status: cancelled to record that it ended)`,
+    );
+  }
+  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  throwIfBlocked(label, steps);
+  const { last, failure } = await execute(label, steps, backend, key, tenant);
+  const subscription = last ?? match.observed;
+  const context = contextOf(news);
+  if (failure !== null) throw initFailure(subscription, context, news.__provider, failure);
+  return { outs: outputsOf(subscription, context) };
+}
+
+/**
+ * Refresh: the live subscription, from one list call per customer per provider process. Gone, or
+ * cancelled while the state still had it active, means the resource no longer exists.
+ */
+export async function read(id: string, props: SubscriptionOutputs | undefined): Promise<pulumi.dynamic.ReadResult> {
+  if (props === undefined || typeof props.customerTenantId !== "string") {
+    throw new Error(
+      `seatplan: subscription ${id} cannot be read without the state Pulumi keeps for it: \`pulumi import\` and the \`import\` resource option do not work with dynamic providers; adopt it with \`id: ${id}\` in the YAML (\`seatplan export\` writes it) and run \`pulumi up\``,
+    );
+  }
+  const { backend, key } = await backendFor(currentSettings());
+  const live = (await listOnce(key, backend, props.customerTenantId)).find((s) => s.id === id);
+  if (live === undefined || (live.status === "deleted" && props.status !== "deleted")) return { id: "", props: {} };
+  return { id, props: outputsOf(live, { customerKey: props.customerKey, subscriptionKey: props.subscriptionKey, providerVersion: props.providerVersion }) };
+}
+
+/**
+ * The entry left the YAML: cancel inside the cancellation window, otherwise turn auto-renew off
+ * so the subscription ends at term end (Microsoft allows nothing earlier), and say which.
+ */
+export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
+  const label = `${props.customerKey}/${props.subscriptionKey}`;
+  if (props.status === "deleted") {
+    console.log(`seatplan: ${label}: subscription ${id} is already cancelled; nothing to do`);
+    return;
+  }
+  const { backend, key } = await backendFor(currentSettings());
+  const tenant = props.customerTenantId;
+  let live: ObservedSubscription;
+  try {
+    live = await backend.getSubscription(tenant, id);
+  } catch (e) {
+    if (!isBackendError(e) || e.status !== 404) throw e;
+    console.log(`seatplan: ${label}: subscription ${id} no longer exists in tenant ${tenant}; nothing to do`);
+    return;
+  }
+  if (live.status === "deleted" || live.status === "expired") {
+    console.log(`seatplan: ${label}: subscription ${id} is already ${live.status === "deleted" ? "cancelled" : "expired"}; nothing to do`);
+    return;
+  }
+  const entry: DesiredSubscription = {
+    customer: props.customerKey,
+    key: props.subscriptionKey,
+    id,
+    offer: live.offer,
+    term: live.term,
+    billing: live.billing,
+    quantity: live.quantity,
+    autoRenew: live.autoRenew,
+    status: "cancelled",
+    friendlyName: live.friendlyName,
+  };
+  // `defer` turns a cancel outside the window into the end-of-term one instead of a blocked step.
+  const desired: DesiredState = { version: 1, file: label, policy: { reductions: "defer" }, customers: [{ key: props.customerKey, tenantId: tenant, subscriptions: [entry] }] };
+  const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: [live] } } };
+  const steps = plan(desired, observation, { now: await planningNow(backend), backend: backend.name }).steps;
+  throwIfBlocked(label, steps);
+  const { failure } = await execute(label, steps, backend, key, tenant, false);
+  if (failure !== null) throw new Error(failure);
+  const until = live.cancellationAllowedUntil;
+  const closed = until === null ? "Partner Center reports no cancellation window for it" : `its cancellation window closed on ${instantText(until)}`;
+  const ends = `so it ends at term end on ${dayText(live.endDate)}`;
+  console.log(
+    steps.some((s) => s.action === "cancel")
+      ? `seatplan: ${label}: cancelled subscription ${id} now, inside its cancellation window (open until ${instantText(until ?? "")})`
+      : steps.some((s) => s.action === "cancel-at-term-end")
+        ? `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); auto-renew is now off, ${ends}`
+        : `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); auto-renew is already off, ${ends}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function currentSettings(): Settings {
+  return mergeSettings(process.env, processState.config);
+}
+
+/** One backend per configuration per process, opened on first use (never in check or diff). */
+async function backendFor(settings: Settings): Promise<{ backend: Backend; key: string }> {
+  const { SEATPLAN_NOW: _now, ...identity } = settings;
+  const key = createHash("sha256").update(JSON.stringify([process.cwd(), identity])).digest("hex");
+  let opened = processState.backends.get(key);
+  if (opened === undefined) {
+    opened = openBackend({
+      env: identity,
+      cwd: process.cwd(),
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      isTTY: false,
+    }).catch((e: unknown) => {
+      processState.backends.delete(key);
+      throw e instanceof ConfigError ? inPulumiTerms(e) : e;
+    });
+    processState.backends.set(key, opened);
+  }
+  return { backend: await opened, key };
+}
+
+/** `SEATPLAN_NOW`, else the backend's clock (the simulator's), else the real one. */
+async function planningNow(backend: Backend): Promise<Date> {
+  return fixedNow(currentSettings()) ?? (backend.now ? new Date(await backend.now()) : new Date());
+}
+
+function listOnce(key: string, backend: Backend, tenant: string): Promise<ObservedSubscription[]> {
+  const cacheKey = `${key}|${tenant}`;
+  let list = processState.lists.get(cacheKey);
+  if (list === undefined) {
+    list = backend.listSubscriptions(tenant).catch((e: unknown) => {
+      processState.lists.delete(cacheKey);
+      throw e;
+    });
+    processState.lists.set(cacheKey, list);
+  }
+  return list;
+}
+
+/** Runs the steps; a write makes the customer's cached list stale. */
+async function execute(
+  label: string,
+  steps: readonly PlanStep[],
+  backend: Backend,
+  key: string,
+  tenant: string,
+  report = true,
+): Promise<{ last: ObservedSubscription | null; failure: string | null }> {
+  if (steps.length === 0) return { last: null, failure: null };
+  const outcomes = await applySubscription(steps, backend, { customerId: tenant });
+  processState.lists.delete(`${key}|${tenant}`);
+  let last: ObservedSubscription | null = null;
+  let failure: string | null = null;
+  for (const o of outcomes) {
+    if (o.status === "done") {
+      last = o.subscription;
+      if (report) console.log(`seatplan: ${label}: ${o.step.action} ${change(o.step)} (${o.step.timing}${o.step.timing === "at-renewal" && o.step.effectiveAt !== null ? `, from ${dayText(o.step.effectiveAt)}` : ""})`);
+    }
+    if (o.status === "failed" && failure === null) {
+      const skipped = outcomes.filter((x) => x.status === "skipped").map((x) => x.step.action);
+      failure =
+        `${label}: ${o.step.action} ${change(o.step)} failed [${o.code}]: ${o.message}` +
+        (skipped.length > 0 ? `\n  not run: ${skipped.join(", ")}` : "") +
+        "\n  hint: run `pulumi refresh` to read the subscription as it is now, then `pulumi preview` (or `seatplan plan`) to see what the rules allow";
+    }
+  }
+  return { last, failure };
+}
+
+function change(step: PlanStep): string {
+  return step.from === null ? describeValue(step.to) : `${describeValue(step.from)} → ${describeValue(step.to)}`;
+}
+
+/** Every blocked step with its reason and the YAML that would work; null when none is blocked. */
+function blockedText(label: string, steps: readonly PlanStep[]): string | null {
+  const blocked = steps.filter((s) => s.timing === "blocked");
+  if (blocked.length === 0) return null;
+  return blocked
+    .map((s) => `${label}: ${s.action} ${change(s)} is blocked: ${s.reason ?? "the commerce rules refuse it"}${s.hint === null ? "" : `\n  hint: ${s.hint}`}`)
+    .join("\n");
+}
+
+function throwIfBlocked(label: string, steps: readonly PlanStep[]): void {
+  const blocked = blockedText(label, steps);
+  if (blocked !== null) throw new Error(blocked);
+}
+
+/** A resource stays bound to the subscription it manages: another tenant or id is another resource. */
+function refuseRebinding(label: string, id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): void {
+  const forget = `forget this one with \`pulumi state delete\` (the subscription is left as it is), then \`pulumi up\` adopts the other`;
+  if (olds.customerTenantId.toLowerCase() !== news.customerTenantId.toLowerCase()) {
+    throw new Error(`${label}: this resource manages subscription ${id} of tenant ${olds.customerTenantId}, but the YAML now says tenantId: ${news.customerTenantId}; a resource cannot move to another tenant: ${forget}, or restore the tenantId`);
+  }
+  if (news.entry.id !== null && news.entry.id.toLowerCase() !== id.toLowerCase()) {
+    throw new Error(`${label}: this resource manages subscription ${id}, but the YAML now says id: ${news.entry.id}; a resource cannot switch subscriptions: ${forget}, or set id: ${id} again`);
+  }
+}
+
+function desiredOrThrow(label: string, inputs: unknown, pinnedId?: string): DesiredInputs {
+  const result = desiredOf(inputs, pinnedId);
+  if ("failures" in result) throw new Error(`${label}: ${failureText(result.failures)}`);
+  return result.desired;
+}
+
+function failureText(failures: readonly InputFailure[]): string {
+  return failures.map((f) => `${f.property === "" ? "" : `${f.property}: `}${f.reason}`).join("; ");
+}
+
+/** The checked inputs: canonical, so equal YAML gives equal inputs. */
+function inputsOf(d: DesiredInputs, providerVersion: string): SubscriptionInputs {
+  return {
+    entry: entryOf(d.entry),
+    customerKey: d.customer.key,
+    customerTenantId: d.customer.tenantId,
+    reductions: d.state.policy.reductions,
+    related: d.customer.subscriptions.filter((s) => s.key !== d.entry.key).map(entryOf),
+    providerVersion,
+  };
+}
+
+function labelOf(inputs: SubscriptionInputs): string {
+  return `${inputs.customerKey}/${inputs.entry.key}`;
+}
+
+function contextOf(inputs: SubscriptionInputs): OutputContext {
+  return { customerKey: inputs.customerKey, subscriptionKey: inputs.entry.key, providerVersion: inputs.providerVersion };
+}
+
+function matchOf(d: DesiredInputs, live: readonly ObservedSubscription[]): Match {
+  return resolveCustomer(d.customer, live).find((r) => r.desired.key === d.entry.key)?.match ?? { kind: "none" };
+}
+
+/** A `status: cancelled` entry whose subscription already ended: the latest one of that name. */
+function ended(live: readonly ObservedSubscription[], entry: DesiredSubscription): ObservedSubscription | null {
+  const named = live.filter((s) => s.friendlyName === entry.friendlyName && (s.status === "deleted" || s.status === "expired"));
+  return [...named].sort((a, b) => Date.parse(b.endDate) - Date.parse(a.endDate) || (a.id < b.id ? -1 : 1))[0] ?? null;
+}
+
+/**
+ * Transition eligibilities as far as the built-in catalog knows them (diff may not ask the
+ * backend): its upgrade paths, or — for an offer it does not know — the target as asked, so an
+ * unknown offer is judged by `up`, which reads the backend's answer.
+ */
+function offlineEligibilities(catalog: Catalog, observed: ObservedSubscription, to: string): TransitionEligibility[] {
+  const targets = offerOf(catalog, observed.offer) === undefined ? [to] : renewalOffers(catalog, observed.offer).filter((o) => o !== observed.offer);
+  return targets.map((offer) => ({ offer, isEligible: true, errors: [], into: [] }));
+}
+
+/** The error shape the provider host turns into a partial failure: the resource exists and is recorded. */
+function initFailure(s: ObservedSubscription, context: OutputContext, provider: string | undefined, message: string): Error {
+  return Object.assign(new Error(message), {
+    id: s.id,
+    properties: { ...outputsOf(s, context), __provider: provider ?? "" },
+    reasons: [message],
+  });
+}
