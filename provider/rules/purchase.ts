@@ -1,4 +1,4 @@
-import type { Catalog, DesiredSubscription, IsoDate, PlanStep, YamlEdit } from "../domain/types";
+import type { BillingCycle, Catalog, DesiredSubscription, IsoDate, PlanStep, Term, YamlEdit } from "../domain/types";
 import { costDelta, dayText, isoOf, offerOf, stableId, termEnd, withFix, yearlyCost } from "./support";
 
 /** An entry that matched no live subscription, with what the planner resolved for it. */
@@ -98,7 +98,7 @@ function refuse(subject: PurchaseSubject): Refusal | null {
     return { reason: `${desired.offer} is not in the catalog`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)", callRefused: true };
   }
   if (!offer.terms.some((t) => t.term === desired.term && t.billing === desired.billing)) {
-    const sold = offer.terms[0];
+    const sold = closestSold(offer.terms, desired.term, desired.billing);
     if (sold === undefined) {
       return { reason: `${offer.name} is not sold with any term`, edits: [{ path: "", value: null }], purpose: "(there is nothing to buy)", callRefused: true };
     }
@@ -130,4 +130,22 @@ function refuse(subject: PurchaseSubject): Refusal | null {
     };
   }
   return null;
+}
+
+const TERM_MONTHS: Readonly<Record<Term, number>> = { P1M: 1, P1Y: 12, P3Y: 36 };
+const BILLING_MONTHS: Readonly<Record<BillingCycle, number>> = { monthly: 1, annual: 12, triennial: 36 };
+
+/**
+ * The sold combination nearest to what the YAML asked for: the closest term (a P3Y request is
+ * offered P1Y before P1M), then the closest billing frequency.
+ */
+function closestSold<T extends { readonly term: Term; readonly billing: BillingCycle }>(sold: readonly T[], term: Term, billing: BillingCycle): T | undefined {
+  const distance = (t: T): [number, number] => [
+    Math.abs(Math.log(TERM_MONTHS[t.term] / TERM_MONTHS[term])),
+    Math.abs(Math.log(BILLING_MONTHS[t.billing] / BILLING_MONTHS[billing])),
+  ];
+  return [...sold].sort((a, b) => {
+    const [da, db] = [distance(a), distance(b)];
+    return da[0] - db[0] || da[1] - db[1];
+  })[0];
 }

@@ -405,6 +405,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["other", "purchase", "blocked", null, "remove this entry (there is nothing to buy)"]],
   },
   {
+    name: "a purchase of a term the offer is not sold with is blocked; the hint offers the closest sold term",
+    live: [],
+    entries: { entra: { ...ENTRA, term: "P3Y", billing: "triennial" } },
+    expect: [["entra", "purchase", "blocked", null, "set term: P1Y and billing: annual to buy a combination the catalog sells"]],
+  },
+  {
     name: "a purchase above the SKU's seat limit is blocked",
     live: [],
     entries: { basic: { offer: OFFERS.businessBasic, term: "P1Y", billing: "monthly", quantity: 301 } },
