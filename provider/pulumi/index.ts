@@ -9,7 +9,7 @@
 import type * as Runtime from "./runtime";
 
 export { fromYaml, type FromYamlOptions, type Licences, type SubscriptionSummary } from "./from-yaml";
-export { Subscription, type SubscriptionArgs } from "./resource";
+export { Subscription, type SubscriptionArgs, subscriptionProvider } from "./resource";
 export { SubscriptionProvider } from "./provider";
 export { entryOf, type SubscriptionEntry, type SubscriptionInputs } from "./inputs";
 export type { SubscriptionOutputs } from "./outputs";

@@ -6,10 +6,10 @@ import { SubscriptionProvider } from "./provider";
 import { packageVersion } from "./version";
 
 /**
- * One provider object for every resource: the SDK serializes a provider once per object (its
- * cache is keyed by the object), so a fresh one per resource would cost a serialization each.
+ * The provider object every `Subscription` uses: the SDK serializes a provider once per object
+ * (its cache is keyed by the object), so a fresh one per resource would cost a serialization each.
  */
-const provider = new SubscriptionProvider();
+export const subscriptionProvider = new SubscriptionProvider();
 
 /** Arguments of a {@link Subscription}; `fromYaml` fills them from the YAML. */
 export interface SubscriptionArgs {
@@ -69,7 +69,7 @@ export class Subscription extends pulumi.dynamic.Resource implements OutputsAsPr
     };
     // Output-only properties are declared with `undefined` so the SDK exposes them on the resource.
     const outputs = Object.fromEntries(OUTPUT_ONLY.map((k) => [k, undefined]));
-    super(provider, name, { ...outputs, ...inputs }, opts, "seatplan", "Subscription");
+    super(subscriptionProvider, name, { ...outputs, ...inputs }, opts, "seatplan", "Subscription");
   }
 }
 
