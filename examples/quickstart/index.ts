@@ -1,0 +1,2 @@
+import { fromYaml } from "seatplan/pulumi";
+export const licences = fromYaml("licences.yaml");
