@@ -1,0 +1,282 @@
+// The quickstart program as Pulumi runs it: the SDK's program runner (with its TypeScript
+// support) and the real provider host, played by the engine harness (test/harness), with a JSON
+// state file and the embedded simulator on a demo tenant frozen at DEMO_NOW. One stack walks
+// through its life; each `it` starts where the previous one left it.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import type { SimulatorBackend } from "../../provider/backends/simulator";
+import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
+import { Harness, type OperationResult } from "../harness/engine";
+import { DEMO_NOW, FAKE_SECRET, NORTHWIND, openSimulator, QUICKSTART, requireFreshBuild, ROCKIT, tempDir, userProject, writeDemoState } from "./support";
+
+const PROJECT = "seatplan-quickstart";
+const TYPE = "pulumi-nodejs:dynamic/seatplan:Subscription";
+const urn = (name: string): string => `urn:pulumi:dev::${PROJECT}::${TYPE}::${name}`;
+const CRASH_FIXTURE = path.join(__dirname, "fixtures", "crash-after-checkout.js");
+
+/** Steps as sorted "op name" strings: the steps of one run finish in any order. */
+function steps(result: OperationResult): string[] {
+  return result.steps.map((s) => `${s.op} ${s.urn.split("::").pop() ?? ""}${s.drift === undefined ? "" : ` (${s.drift})`}`).sort();
+}
+
+/** One stack in a project shaped like a user's, on its own simulator state. */
+class Stack {
+  readonly dir = tempDir("stack");
+  readonly project = userProject(path.join(this.dir, "project"));
+  readonly simulatorPath = writeDemoState(path.join(this.dir, "simulator.json"));
+  readonly statePath = path.join(this.dir, "stack.json");
+  private sim: SimulatorBackend | undefined;
+
+  harness(): Promise<Harness> {
+    return Harness.start({
+      projectDir: this.project,
+      stack: "dev",
+      statePath: this.statePath,
+      env: { SEATPLAN_SIMULATOR_STATE: this.simulatorPath, SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "" },
+      secretConfig: { "seatplan:clientSecret": FAKE_SECRET },
+    });
+  }
+
+  /** Edits the project's licences.yaml, starting from the quickstart's. */
+  edit(change: (customers: Record<string, { subscriptions: Record<string, Record<string, unknown>> }>) => void): void {
+    const doc = YAML.parse(fs.readFileSync(path.join(this.project, "licences.yaml"), "utf8")) as { customers: Parameters<typeof change>[0] };
+    change(doc.customers);
+    fs.writeFileSync(path.join(this.project, "licences.yaml"), YAML.stringify(doc));
+  }
+
+  async simulator(): Promise<SimulatorBackend> {
+    this.sim ??= await openSimulator(this.simulatorPath);
+    return this.sim;
+  }
+
+  async subscription(tenant: string, id: string): Promise<{ quantity: number; status: string; autoRenew: boolean; renewal: number | null }> {
+    const s = await (await this.simulator()).getSubscription(tenant, id);
+    return { quantity: s.quantity, status: s.status, autoRenew: s.autoRenew, renewal: s.scheduledRenewal?.quantity ?? null };
+  }
+
+  async named(tenant: string, friendlyName: string): Promise<string[]> {
+    return (await (await this.simulator()).listSubscriptions(tenant)).filter((s) => s.friendlyName === friendlyName).map((s) => s.id);
+  }
+
+  simulatorBytes(): string {
+    return fs.readFileSync(this.simulatorPath, "utf8");
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const QUICKSTART_NAMES = [
+  "northwind/business-standard",
+  "northwind/entra-id-p1",
+  "northwind/exchange-plan-1",
+  "rockit/apps-for-business",
+  "rockit/business-basic",
+  "rockit/premium-trial",
+  "rockit/teams-essentials",
+];
+const all = (op: string, names = QUICKSTART_NAMES): string[] => names.map((n) => `${op} ${n}`);
+
+beforeAll(() => requireFreshBuild());
+
+describe("the quickstart stack through its life", () => {
+  const stack = new Stack();
+  let h: Harness;
+  beforeAll(async () => {
+    h = await stack.harness();
+  });
+  afterAll(async () => {
+    await h.close();
+    stack.remove();
+  });
+
+  it("preview on an empty stack plans a create per entry and writes nothing anywhere", async () => {
+    const before = stack.simulatorBytes();
+    const result = await h.preview();
+    expect(result.errors).toEqual([]);
+    expect(steps(result)).toEqual(all("create"));
+    expect(stack.simulatorBytes()).toBe(before);
+    expect(fs.existsSync(stack.statePath)).toBe(false);
+  });
+
+  it("up adopts six subscriptions, buys one, and applies every timing class the file asks for", async () => {
+    const result = await h.up();
+    expect(result.errors).toEqual([]);
+    expect(steps(result)).toEqual(all("create"));
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.appsForBusiness)).toMatchObject({ quantity: 4 });
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ quantity: 4 });
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).toMatchObject({ quantity: 4, renewal: 2 });
+    // The upgrade with acknowledge: irreversible moved every seat to a new Plan 2 subscription.
+    expect(await stack.subscription(NORTHWIND, DEMO_SUBSCRIPTIONS.exchangePlan1)).toMatchObject({ quantity: 0 });
+    const plan2 = (await (await stack.simulator()).listSubscriptions(NORTHWIND)).filter((s) => s.offer === "CFQ7TTC0LH1P:0001");
+    expect(plan2.map((s) => s.quantity)).toEqual([10]);
+    expect(await stack.named(NORTHWIND, "entra-id-p1")).toHaveLength(1);
+    const provider = result.processes.provider?.stdout ?? "";
+    expect(provider).toContain("seatplan: northwind/exchange-plan-1: upgrade 10 × CFQ7TTC0LH16:0001 → 10 × CFQ7TTC0LH1P:0001 (irreversible)\n");
+    expect(provider).toContain("seatplan: northwind/entra-id-p1: purchase 5 × CFQ7TTC0LFLS:0002 P1Y/annual until 2027-11-22 (now)\n");
+    expect(result.outputs["licences"]).toMatchObject({
+      file: "licences.yaml",
+      backend: "simulator",
+      customers: 2,
+      summary: { subscriptions: 7, active: 7, cancelled: 0, seats: 50, renewalsScheduled: 1 },
+      subscriptions: { "rockit/apps-for-business": { subscriptionId: DEMO_SUBSCRIPTIONS.appsForBusiness, quantity: 4, renewalQuantity: null } },
+    });
+  });
+
+  it("a second up is a no-op: no provider call reaches the simulator", async () => {
+    const before = stack.simulatorBytes();
+    const result = await h.up();
+    expect(result.errors).toEqual([]);
+    expect(steps(result)).toEqual(all("same"));
+    expect(stack.simulatorBytes()).toBe(before);
+  });
+
+  it("raising a quantity previews an update of that entry alone, and up makes it", async () => {
+    stack.edit((c) => {
+      c["northwind"]!.subscriptions["business-standard"]!["quantity"] = 10;
+    });
+    const before = stack.simulatorBytes();
+    const preview = await h.preview();
+    expect(steps(preview)).toEqual([...all("same").filter((s) => !s.endsWith("business-standard")), "update northwind/business-standard"].sort());
+    expect(stack.simulatorBytes()).toBe(before);
+
+    expect((await h.up()).errors).toEqual([]);
+    expect(await stack.subscription(NORTHWIND, DEMO_SUBSCRIPTIONS.businessStandard)).toMatchObject({ quantity: 10 });
+  });
+
+  it("lowering seats outside their window fails preview with the reason and the YAML that works", async () => {
+    stack.edit((c) => {
+      c["rockit"]!.subscriptions["apps-for-business"]!["quantity"] = 2;
+    });
+    try {
+      const result = await h.preview();
+      expect(result.ok).toBe(false);
+      // 1 of the 4 seats was added by the last up (its window is open), the other 3 long ago.
+      expect(result.errors).toEqual([
+        {
+          urn: urn("rockit/apps-for-business"),
+          message:
+            "Diff failed: rockit/apps-for-business: decrease-quantity 4 → 2 is blocked: only 1 of the 2 seats to remove are still refundable\n" +
+            "  hint: set quantity: 3 and renewal.quantity: 2 to remove 1 seat now and reduce to 2 at renewal on 2026-12-13",
+        },
+      ]);
+    } finally {
+      stack.edit((c) => {
+        c["rockit"]!.subscriptions["apps-for-business"]!["quantity"] = 4;
+      });
+    }
+  });
+
+  it("renewal.quantity schedules the lower quantity for the renewal", async () => {
+    stack.edit((c) => {
+      c["northwind"]!.subscriptions["business-standard"]!["renewal"] = { quantity: 8 };
+    });
+    const result = await h.up();
+    expect(result.errors).toEqual([]);
+    expect(steps(result)).toContain("update northwind/business-standard");
+    expect(await stack.subscription(NORTHWIND, DEMO_SUBSCRIPTIONS.businessStandard)).toMatchObject({ quantity: 10, renewal: 8 });
+  });
+
+  it("drift made in the simulator is invisible until refresh; the next up puts the YAML back", async () => {
+    await (await stack.simulator()).setQuantity(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic, 6);
+    expect(steps(await h.up())).toEqual(all("same"));
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ quantity: 6 });
+
+    const refreshed = await h.refresh();
+    expect(refreshed.errors).toEqual([]);
+    expect(steps(refreshed)).toEqual(all("read").map((s) => `${s} (${s.endsWith("business-basic") ? "changed" : "none"})`));
+
+    const restored = await h.up();
+    expect(steps(restored)).toContain("update rockit/business-basic");
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ quantity: 4 });
+  });
+
+  it("removing entries cancels inside the window and ends at term end outside it, saying which", async () => {
+    stack.edit((c) => {
+      delete c["rockit"]!.subscriptions["business-basic"];
+      delete c["rockit"]!.subscriptions["teams-essentials"];
+    });
+    const before = stack.simulatorBytes();
+    expect(steps(await h.preview())).toEqual(
+      [...all("same").filter((s) => !/business-basic|teams-essentials/.test(s)), "delete rockit/business-basic", "delete rockit/teams-essentials"].sort(),
+    );
+    expect(stack.simulatorBytes()).toBe(before);
+
+    const result = await h.up();
+    expect(result.errors).toEqual([]);
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).toMatchObject({ status: "active", autoRenew: false });
+    const provider = result.processes.provider?.stdout ?? "";
+    expect(provider).toContain(
+      `seatplan: rockit/business-basic: cancelled subscription ${DEMO_SUBSCRIPTIONS.businessBasic} now, inside its cancellation window (open until 2026-11-28T00:00:00Z)\n`,
+    );
+    expect(provider).toContain(
+      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); auto-renew is now off, so it ends at term end on 2026-12-10\n`,
+    );
+  });
+
+  it("a provider host killed right after checkout fails the run; the next up adopts what was bought, never buying twice", async () => {
+    stack.edit((c) => {
+      c["rockit"]!.subscriptions["exchange"] = { offer: "CFQ7TTC0LH16:0001", term: "P1Y", billing: "annual", quantity: 3 };
+    });
+    const crashed = await h.up({
+      providerEnv: { NODE_OPTIONS: `--require ${CRASH_FIXTURE}`, SEATPLAN_TEST_CRASH_AFTER_BUYING: "exchange" },
+    });
+    expect(crashed.ok).toBe(false);
+    expect(crashed.processes.provider?.exit).toBe("SIGKILL");
+    expect(crashed.errors.map((e) => e.urn)).toContain(urn("rockit/exchange"));
+    const bought = await stack.named(ROCKIT, "exchange");
+    expect(bought).toHaveLength(1);
+    expect(h.state().resources.map((r) => r.urn)).not.toContain(urn("rockit/exchange"));
+
+    const retried = await h.up();
+    expect(retried.errors).toEqual([]);
+    expect(steps(retried)).toContain("create rockit/exchange");
+    expect(await stack.named(ROCKIT, "exchange")).toEqual(bought);
+    expect(retried.processes.provider?.stdout).toContain(`seatplan: rockit/exchange: adopted subscription ${bought[0] ?? ""} (matched by friendlyName)\n`);
+    expect(h.state().resources.find((r) => r.urn === urn("rockit/exchange"))?.id).toBe(bought[0]);
+  });
+
+  it("the state file never holds the secret config value, and neither does any provider output", () => {
+    const raw = fs.readFileSync(stack.statePath, "utf8");
+    expect(raw).not.toContain(FAKE_SECRET);
+    expect(raw).toContain('"__provider"');
+  });
+
+  it("destroy ends every subscription it manages and empties the state", async () => {
+    const result = await h.destroy();
+    expect(result.errors).toEqual([]);
+    expect(h.state().resources).toEqual([]);
+    expect(await stack.subscription(NORTHWIND, (await stack.named(NORTHWIND, "entra-id-p1"))[0] ?? "")).toMatchObject({ status: "deleted" });
+    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.appsForBusiness)).toMatchObject({ status: "active", autoRenew: false });
+    expect(result.processes.provider?.stdout + (result.processes.provider?.stderr ?? "")).not.toContain(FAKE_SECRET);
+  });
+});
+
+describe("examples/quickstart itself, as the README runs it", () => {
+  const dir = tempDir("quickstart");
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({
+      projectDir: QUICKSTART,
+      stack: "dev",
+      statePath: path.join(dir, "stack.json"),
+      env: { SEATPLAN_SIMULATOR_STATE: writeDemoState(path.join(dir, "simulator.json")), SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "" },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("previews, then ups without credentials on the embedded simulator, then has nothing to do", async () => {
+    expect(steps(await h.preview())).toEqual(all("create"));
+    const up = await h.up();
+    expect(up.errors).toEqual([]);
+    expect(steps(up)).toEqual(all("create"));
+    expect(steps(await h.up())).toEqual(all("same"));
+  });
+});
