@@ -5,7 +5,6 @@ import { decodeText, formatIssues, parseDesired } from "../desired";
 import type { DesiredState } from "../domain/types";
 import { entryOf, relatedEntries } from "./inputs";
 import { Subscription } from "./resource";
-import { SETTINGS } from "./settings";
 import { packageVersion } from "./version";
 
 export interface FromYamlOptions {
@@ -120,5 +119,5 @@ function readDesired(file: string): DesiredState {
 
 /** Environment over stack config, as the provider reads it. */
 function backendName(): string {
-  return process.env["SEATPLAN_BACKEND"] || new pulumi.Config("seatplan").get(SETTINGS.SEATPLAN_BACKEND.slice("seatplan:".length)) || "simulator";
+  return process.env["SEATPLAN_BACKEND"] || new pulumi.Config("seatplan").get("backend") || "simulator";
 }

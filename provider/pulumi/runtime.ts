@@ -61,6 +61,9 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
   const label = labelOf(news);
   refuseRebinding(label, id, olds, news);
+  // Outputs written by another seatplan version may not read as this one's: update rewrites them
+  // from a fresh read (and fails there if the rules refuse a change the YAML asks for).
+  if (olds.providerVersion !== news.providerVersion) return { changes: true };
   // The other end of an `upgrade.into` is another resource whose live state this one cannot see
   // without a call: leave the decision to the engine's input comparison; `up` plans it fresh.
   if (news.entry.upgrade?.into != null || news.related.some((r) => r.upgrade?.into === news.entry.key)) return {};
@@ -80,7 +83,7 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
   const only: DesiredState = { ...d.state, customers: [{ ...d.customer, subscriptions: [d.entry] }] };
   const steps = plan(only, observation, { now: fixedNow(settings) ?? new Date(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
   throwIfBlocked(label, steps);
-  return { changes: steps.length > 0 || olds.providerVersion !== news.providerVersion };
+  return { changes: steps.length > 0 };
 }
 
 /**
@@ -307,7 +310,7 @@ function throwIfBlocked(label: string, steps: readonly PlanStep[]): void {
 /** A resource stays bound to the subscription it manages: another tenant or id is another resource. */
 function refuseRebinding(label: string, id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): void {
   const forget = `forget this one with \`pulumi state delete\` (the subscription is left as it is), then \`pulumi up\` adopts the other`;
-  if (olds.customerTenantId.toLowerCase() !== news.customerTenantId.toLowerCase()) {
+  if (String(olds.customerTenantId).toLowerCase() !== news.customerTenantId.toLowerCase()) {
     throw new Error(`${label}: this resource manages subscription ${id} of tenant ${olds.customerTenantId}, but the YAML now says tenantId: ${news.customerTenantId}; a resource cannot move to another tenant: ${forget}, or restore the tenantId`);
   }
   if (news.entry.id !== null && news.entry.id.toLowerCase() !== id.toLowerCase()) {

@@ -172,8 +172,11 @@ describe("diff: the planner on the stored outputs, without a backend call", () =
     expect(fs.existsSync(path.join(dir, "missing"))).toBe(false);
   });
 
-  it("a new seatplan version changes the resource once, so its outputs are rewritten", async () => {
-    expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, { ...inputs(DEMO_ENTRIES.appsForBusiness), providerVersion: "99.0.0" })).toEqual({ changes: true });
+  it("a new seatplan version changes the resource once, so its outputs are rewritten, whatever shape the old ones have", async () => {
+    const newer = { ...inputs(DEMO_ENTRIES.appsForBusiness), providerVersion: "99.0.0" };
+    expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, newer)).toEqual({ changes: true });
+    const { refundableQuantity: _gone, ...older } = apps;
+    expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, { ...older, providerVersion: "0.0.1" } as SubscriptionOutputs, inputs(DEMO_ENTRIES.appsForBusiness))).toEqual({ changes: true });
   });
 
   it("a reduction outside the window fails with the reason and the YAML that works", async () => {
