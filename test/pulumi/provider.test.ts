@@ -10,6 +10,7 @@ import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import {
   DEMO_ENTRIES,
   DEMO_NOW,
+  entry,
   FAKE_SECRET,
   inputs,
   NORTHWIND,
@@ -196,6 +197,12 @@ describe("diff: the planner on the stored outputs, without a backend call", () =
     );
   });
 
+  it("leaves an entry linked by upgrade.into to the engine's input comparison: the other end's live state is not in this state", async () => {
+    const into = { ...DEMO_ENTRIES.appsForBusiness, upgrade: { to: "CFQ7TTC0LCHC:0002", quantity: null, into: "premium", acknowledge: "irreversible" } };
+    const premium = entry("premium", { offer: "CFQ7TTC0LCHC:0002", term: "P1Y", billing: "annual", quantity: 3 });
+    expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, { ...inputs(into), related: [premium] })).toEqual({});
+  });
+
   it("refuses to move the resource to another subscription or tenant", async () => {
     const other = "3f2a8c1e-5b7d-4e9a-8c6f-1d2e3f4a5b02";
     await expect(provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, inputs({ ...DEMO_ENTRIES.appsForBusiness, id: other }))).rejects.toThrow(
@@ -248,6 +255,15 @@ describe("create, update, read and delete against the embedded simulator", () =>
     const sim = await openSimulator(statePath);
     expect((await sim.listSubscriptions(NORTHWIND)).filter((s) => s.friendlyName === "entra-id-p1").map((s) => s.id)).toEqual([first.id]);
     expect(first.outs).toMatchObject({ offer: "CFQ7TTC0LFLS:0002", quantity: 5, endDate: "2027-11-22T00:00:00.000Z", refundableQuantity: { totalQuantity: 5 } });
+  });
+
+  it("create plans with the related entries: a purchase aligned to another subscription ends with it", async () => {
+    const statePath = freshTenant("aligned");
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const aligned = entry("premium", { offer: "CFQ7TTC0LCHC:0002", term: "P1Y", billing: "annual", quantity: 2, alignEndDate: "apps-for-business" });
+    const created = await provider.create({ ...inputs(aligned), related: [DEMO_ENTRIES.appsForBusiness] });
+    const apps = await (await openSimulator(statePath)).getSubscription(ROCKIT, DEMO_SUBSCRIPTIONS.appsForBusiness);
+    expect(created.outs).toMatchObject({ friendlyName: "premium", quantity: 2, endDate: apps.endDate });
   });
 
   it("update plans on a fresh read and applies; a backend refusal surfaces its code and hint and keeps what was done", async () => {

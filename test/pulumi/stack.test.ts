@@ -134,6 +134,26 @@ describe("the quickstart stack through its life", () => {
     expect(stack.simulatorBytes()).toBe(before);
   });
 
+  it("an invalid file fails the program with every problem and its position, declaring nothing", async () => {
+    const file = path.join(stack.project, "licences.yaml");
+    const valid = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, valid.replace("quantity: 4\n", "quantity: 0\n").replace("term: P1M", "term: P2M"));
+    try {
+      const result = await h.preview();
+      expect(result.ok).toBe(false);
+      expect(result.steps).toEqual([]);
+      expect(result.errors.map((e) => e.message)).toEqual([
+        "seatplan: licences.yaml is invalid (2 problems); nothing was declared:\n" +
+          "licences.yaml:26:19 customers.rockit.subscriptions.apps-for-business.quantity: must be an integer ≥ 1\n" +
+          '  hint: found 0; to end the subscription, set "status: cancelled" instead\n' +
+          "licences.yaml:34:15 customers.rockit.subscriptions.teams-essentials.term: must be one of P1M, P1Y or P3Y\n" +
+          '  hint: found "P2M"; did you mean "term: P1M"?\n',
+      ]);
+    } finally {
+      fs.writeFileSync(file, valid);
+    }
+  });
+
   it("raising a quantity previews an update of that entry alone, and up makes it", async () => {
     stack.edit((c) => {
       c["northwind"]!.subscriptions["business-standard"]!["quantity"] = 10;
