@@ -101,7 +101,7 @@ export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<
   const live = observation.customers[d.customer.key]?.subscriptions ?? [];
   const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
   const match = matchOf(d, live);
-  const bound = match.kind === "id" || match.kind === "friendlyName" ? match.observed : steps.length === 0 && d.entry.status === "cancelled" ? ended(live, d.entry) : null;
+  const bound = match.kind === "id" || match.kind === "friendlyName" ? match.observed : d.entry.status === "cancelled" ? ended(live, d.entry) : null;
   const context = contextOf(inputs);
   const partial = (s: ObservedSubscription, message: string): Error => initFailure(s, context, inputs.__provider, message);
 
@@ -352,7 +352,10 @@ function matchOf(d: DesiredInputs, live: readonly ObservedSubscription[]): Match
   return resolveCustomer(d.customer, live).find((r) => r.desired.key === d.entry.key)?.match ?? { kind: "none" };
 }
 
-/** A `status: cancelled` entry whose subscription already ended: the latest one of that name. */
+/**
+ * The subscription a `status: cancelled` entry stands for once it has ended (the planner matches
+ * by name among live ones only): the latest ended one of that name, so the resource records it.
+ */
 function ended(live: readonly ObservedSubscription[], entry: DesiredSubscription): ObservedSubscription | null {
   const named = live.filter((s) => s.friendlyName === entry.friendlyName && (s.status === "deleted" || s.status === "expired"));
   return [...named].sort((a, b) => Date.parse(b.endDate) - Date.parse(a.endDate) || (a.id < b.id ? -1 : 1))[0] ?? null;
