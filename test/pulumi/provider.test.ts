@@ -257,6 +257,23 @@ describe("create, update, read and delete against the embedded simulator", () =>
     expect(first.outs).toMatchObject({ offer: "CFQ7TTC0LFLS:0002", quantity: 5, endDate: "2027-11-22T00:00:00.000Z", refundableQuantity: { totalQuantity: 5 } });
   });
 
+  it("create of a status: cancelled entry cancels the subscription it matches, and records it", async () => {
+    const statePath = freshTenant("cancelled");
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const created = await provider.create(inputs({ ...DEMO_ENTRIES.businessBasic, status: "cancelled" }));
+    expect(created).toMatchObject({ id: DEMO_SUBSCRIPTIONS.businessBasic, outs: { status: "deleted" } });
+    expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
+    // Created again (say, after a refresh dropped it): it binds to the ended subscription, calling nothing.
+    expect(await provider.create(inputs({ ...DEMO_ENTRIES.businessBasic, status: "cancelled" }))).toMatchObject({ id: DEMO_SUBSCRIPTIONS.businessBasic });
+  });
+
+  it("create of a status: cancelled entry that no subscription ever matched says to remove the entry", async () => {
+    freshTenant("never");
+    await expect(provider.create(inputs({ ...DEMO_ENTRIES.entraIdP1, status: "cancelled" }))).rejects.toThrow(
+      `rockit/entra-id-p1: status: cancelled, and tenant ${ROCKIT} has no subscription named "entra-id-p1", not even a cancelled one: there is nothing to manage; remove the entry from the YAML`,
+    );
+  });
+
   it("create plans with the related entries: a purchase aligned to another subscription ends with it", async () => {
     const statePath = freshTenant("aligned");
     vi.spyOn(console, "log").mockImplementation(() => undefined);
