@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { applySubscription } from "../apply";
 import type { Backend } from "../backends/backend";
-import { openBackend } from "../cli/backend-factory";
+import { DEFAULT_BACKEND, openBackend } from "../cli/backend-factory";
 import { ConfigError, isBackendError } from "../domain/errors";
 import type {
   Catalog,
@@ -54,8 +54,9 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 }
 
 /**
- * The plan for this entry on the stored outputs, at `SEATPLAN_NOW` or the real clock — never the
- * backend's, and no backend call at all: drift is seen only after `pulumi refresh`. A change is
+ * The plan for this entry on the stored outputs, at `SEATPLAN_NOW`, else the embedded simulator's
+ * clock (a read of its local state file), else the real clock — and no backend call at all:
+ * drift is seen only after `pulumi refresh`. A change is
  * any step the rules allow; a blocked step fails with its reason and the YAML that would work.
  */
 export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -81,7 +82,7 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
     },
   };
   const only: DesiredState = { ...d.state, customers: [{ ...d.customer, subscriptions: [d.entry] }] };
-  const steps = plan(only, observation, { now: fixedNow(settings) ?? new Date(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
+  const steps = plan(only, observation, { now: fixedNow(settings) ?? (await simulatorClock(settings)) ?? new Date(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
   throwIfBlocked(label, steps);
   return { changes: steps.length > 0 };
 }
@@ -239,6 +240,17 @@ async function backendFor(settings: Settings): Promise<{ backend: Backend; key: 
     processState.backends.set(key, opened);
   }
   return { backend: await opened, key };
+}
+
+/**
+ * The embedded simulator's clock, so `preview` plans at the instant `up` will (its state file may
+ * hold a clock days behind the real one). Reading it is a local file read, not an API call; other
+ * backends are not opened here (a REST backend has no clock to offer without a request).
+ */
+async function simulatorClock(settings: Settings): Promise<Date | undefined> {
+  if ((settings.SEATPLAN_BACKEND || DEFAULT_BACKEND) !== DEFAULT_BACKEND) return undefined;
+  const { backend } = await backendFor(settings);
+  return backend.now ? new Date(await backend.now()) : undefined;
 }
 
 /** `SEATPLAN_NOW`, else the backend's clock (the simulator's), else the real one. */

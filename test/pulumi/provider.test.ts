@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type SubscriptionEntry, type SubscriptionInputs, SubscriptionProvider } from "../../provider/pulumi";
 import { outputsOf, type SubscriptionOutputs } from "../../provider/pulumi/outputs";
-import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
+import { DEMO_SUBSCRIPTIONS, demoState } from "../../provider/simulator/demo";
 import {
   DEMO_ENTRIES,
   DEMO_NOW,
@@ -195,6 +195,26 @@ describe("diff: the planner on the stored outputs, without a backend call", () =
       "rockit/business-basic: decrease-quantity 5 → 4 is blocked: the reduction window closed on 2026-11-28T00:00:00Z\n" +
         "  hint: set quantity: 5 and renewal.quantity: 4 to reduce at renewal on 2027-11-21",
     );
+  });
+
+  it("without SEATPLAN_NOW plans at the embedded simulator's clock (as up will), reading its state file without changing it", async () => {
+    const later = path.join(dir, "later.json");
+    fs.writeFileSync(later, JSON.stringify({ ...demoState(Date.parse(DEMO_NOW)), now: "2031-01-01T00:00:00Z" }));
+    const before = fs.readFileSync(later, "utf8");
+    vi.stubEnv("SEATPLAN_NOW", "");
+    vi.stubEnv("SEATPLAN_BACKEND", "");
+    vi.stubEnv("SEATPLAN_SIMULATOR_STATE", later);
+    // At the real clock (pinned inside the window) these seats are still refundable; at the simulator's they are not.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(DEMO_NOW));
+    try {
+      await expect(provider.diff(DEMO_SUBSCRIPTIONS.businessBasic, basic, inputs({ ...DEMO_ENTRIES.businessBasic, quantity: 4 }))).rejects.toThrow(
+        "rockit/business-basic: decrease-quantity 5 → 4 is blocked: the reduction window closed on 2026-11-28T00:00:00Z",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(fs.readFileSync(later, "utf8")).toBe(before);
   });
 
   it("leaves an entry linked by upgrade.into to the engine's input comparison: the other end's live state is not in this state", async () => {
