@@ -10,68 +10,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { formatWireDate } from "../provider/backends/partner-center/wire";
-import { builtInCatalogData } from "../provider/simulator/catalog";
-import { DAY_MS, startOfDay, termEnd } from "../provider/simulator/dates";
 import { startSimulatorServer } from "../provider/simulator/server";
-import type { SimState, SimSubscription } from "../provider/simulator/state";
+import type { SimState } from "../provider/simulator/state";
 import { Harness, type OperationResult } from "../test/harness/engine";
+import { BENCH_NOW, desiredYaml, syntheticTenant } from "./support";
 
 const CUSTOMERS = 20;
 const SUBSCRIPTIONS = 10;
-const NOW = "2026-11-23T10:00:00.000Z";
-const OFFERS = ["CFQ7TTC0LH18:0001", "CFQ7TTC0LDPB:0001", "CFQ7TTC0LCHC:0002", "CFQ7TTC0LH1G:0001", "CFQ7TTC0LH16:0001"];
 const REPO = join(__dirname, "..", "..", "..");
-
-/** A GUID made from two counters, so the tenant is the same on every run. */
-function guid(a: number, b: number): string {
-  const hex = (n: number, width: number): string => n.toString(16).padStart(width, "0");
-  return `${hex(a, 8)}-${hex(b, 4)}-4000-8000-${hex(a * 16 + b, 12)}`;
-}
 
 /** The tenant, and a YAML adopting every subscription as it is (`grow`: one more seat on every fifth). */
 function tenant(): { state: SimState; yaml: (grow: boolean) => string } {
-  const catalog = builtInCatalogData();
-  const customers: SimState["customers"] = [];
-  const entries: { customer: number; id: string; offer: string; quantity: number }[] = [];
-  for (let c = 0; c < CUSTOMERS; c++) {
-    const subscriptions: SimSubscription[] = [];
-    for (let s = 0; s < SUBSCRIPTIONS; s++) {
-      const offer = catalog.offers.find((o) => o.offer === OFFERS[s % OFFERS.length]);
-      if (!offer) throw new Error("bench offer missing from the built-in catalog");
-      const start = startOfDay(Date.parse(NOW) - (20 + ((c * 7 + s * 13) % 300)) * DAY_MS);
-      const quantity = 5 + ((c + s) % 20);
-      subscriptions.push({
-        id: guid(c, s + 1),
-        offerId: `${offer.offer}:${offer.availabilityId}`,
-        offerName: offer.name,
-        friendlyName: `sub-${s}`,
-        quantity,
-        status: "active",
-        autoRenewEnabled: true,
-        termDuration: "P1Y",
-        billingCycle: "annual",
-        effectiveStartDate: formatWireDate(start),
-        commitmentEndDate: formatWireDate(termEnd(start, "P1Y")),
-      });
-      entries.push({ customer: c, id: guid(c, s + 1), offer: offer.offer, quantity });
-    }
-    customers.push({ id: guid(c, 0), companyName: `Customer ${c}`, domain: `customer${c}.onmicrosoft.com`, subscriptions });
-  }
-  const yaml = (grow: boolean): string => {
-    const lines = ["version: 1", "customers:"];
-    for (let c = 0; c < CUSTOMERS; c++) {
-      lines.push(`  customer-${c}:`, `    tenantId: ${guid(c, 0)}`, "    subscriptions:");
-      entries
-        .filter((e) => e.customer === c)
-        .forEach((e, s) => {
-          const quantity = e.quantity + (grow && s % 5 === 0 ? 1 : 0);
-          lines.push(`      sub-${s}:`, `        id: ${e.id}`, `        offer: ${e.offer}`, "        term: P1Y", "        billing: annual", `        quantity: ${quantity}`);
-        });
-    }
-    return `${lines.join("\n")}\n`;
-  };
-  return { state: { version: 1, now: NOW, customers }, yaml };
+  const { state, entries } = syntheticTenant({ customers: CUSTOMERS, subscriptions: SUBSCRIPTIONS, terms: [["P1Y", "annual"]] });
+  return { state, yaml: (grow) => desiredYaml(entries, (e) => ({ quantity: e.quantity + (grow && e.index % 5 === 0 ? 1 : 0) })) };
 }
 
 function count(result: OperationResult): string {
@@ -96,7 +47,7 @@ async function main(): Promise<void> {
     projectDir: project,
     stack: "bench",
     statePath: join(dir, "stack.json"),
-    env: { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: sim.url, SEATPLAN_NOW: NOW },
+    env: { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: sim.url, SEATPLAN_NOW: BENCH_NOW },
     secretConfig: { "seatplan:accessToken": "bench-token" },
   });
   const rows: string[] = [];

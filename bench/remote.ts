@@ -11,17 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
-import pLimit from "p-limit";
 import { PartnerCenterBackend } from "../provider/backends/partner-center/backend";
-import { formatWireDate } from "../provider/backends/partner-center/wire";
 import { parseDesired } from "../provider/desired";
 import type { DesiredState, Plan } from "../provider/domain/types";
 import { observe } from "../provider/observe";
-import { plan, type Observation } from "../provider/plan";
-import { builtInCatalogData } from "../provider/simulator/catalog";
-import { DAY_MS, startOfDay, termEnd } from "../provider/simulator/dates";
+import { plan } from "../provider/plan";
 import { startSimulatorServer } from "../provider/simulator/server";
-import type { SimState, SimSubscription } from "../provider/simulator/state";
+import type { SimState } from "../provider/simulator/state";
+import { BENCH_NOW, desiredYaml, median, naiveObserve, syntheticTenant } from "./support";
 
 const CUSTOMERS = 200;
 const SUBSCRIPTIONS = 10;
@@ -29,74 +26,12 @@ const LATENCY_MS = 50;
 /** Customers read at once: observe's default. */
 const CONCURRENCY = 8;
 const RUNS = 5;
-const NOW = Date.parse("2026-11-23T10:00:00Z");
 
-const OFFERS = ["CFQ7TTC0LH18:0001", "CFQ7TTC0LDPB:0001", "CFQ7TTC0LCHC:0002", "CFQ7TTC0LH1G:0001", "CFQ7TTC0LH16:0001"];
-const TERMS = [
-  ["P1Y", "annual"],
-  ["P1Y", "monthly"],
-  ["P1M", "monthly"],
-] as const;
-
-/** A GUID made from two counters, so the tenant is the same on every run. */
-function guid(a: number, b: number): string {
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-  return `${hex(a, 8)}-${hex(b, 4)}-4000-8000-${hex(a * 16 + b, 12)}`;
-}
-
+/** The synthetic tenant and a YAML with work in it: some growth and some renewal changes, no reductions now. */
 function tenant(): { state: SimState; yaml: string } {
-  const catalog = builtInCatalogData();
-  const customers: SimState["customers"] = [];
-  const yaml = ["version: 1", "customers:"];
-  for (let c = 0; c < CUSTOMERS; c++) {
-    const subscriptions: SimSubscription[] = [];
-    yaml.push(`  customer-${c}:`, `    tenantId: ${guid(c, 0)}`, "    subscriptions:");
-    for (let s = 0; s < SUBSCRIPTIONS; s++) {
-      const offer = catalog.offers.find((o) => o.offer === OFFERS[s % OFFERS.length]);
-      const [term, billing] = TERMS[s % TERMS.length] ?? ["P1Y", "annual"];
-      if (!offer) throw new Error("bench offer missing from the built-in catalog");
-      const start = startOfDay(NOW - (20 + ((c * 7 + s * 13) % 300)) * DAY_MS);
-      const quantity = 5 + ((c + s) % 20);
-      subscriptions.push({
-        id: guid(c, s + 1),
-        offerId: `${offer.offer}:${offer.availabilityId}`,
-        offerName: offer.name,
-        friendlyName: `sub-${s}`,
-        quantity,
-        status: "active",
-        autoRenewEnabled: true,
-        termDuration: term,
-        billingCycle: billing,
-        effectiveStartDate: formatWireDate(start),
-        commitmentEndDate: formatWireDate(termEnd(start, term)),
-      });
-      // Some growth and some renewal changes, so the plan has work to do; no reductions now.
-      yaml.push(`      sub-${s}:`, `        id: ${guid(c, s + 1)}`, `        offer: ${offer.offer}`, `        term: ${term}`, `        billing: ${billing}`);
-      yaml.push(`        quantity: ${quantity + (s % 4 === 0 ? 1 : 0)}`);
-      if (s % 5 === 1) yaml.push("        renewal:", `          quantity: ${quantity - 1}`);
-    }
-    customers.push({ id: guid(c, 0), companyName: `Customer ${c}`, domain: `customer${c}.onmicrosoft.com`, subscriptions });
-  }
-  return { state: { version: 1, now: formatWireDate(NOW), customers }, yaml: `${yaml.join("\n")}\n` };
-}
-
-/** One GET per declared subscription (customers still read `CONCURRENCY` at a time). */
-async function naiveObserve(desired: DesiredState, backend: PartnerCenterBackend): Promise<Observation> {
-  const limit = pLimit(CONCURRENCY);
-  const [catalog, customers] = await Promise.all([
-    backend.getCatalog(),
-    Promise.all(
-      desired.customers.map((c) =>
-        limit(async () => [c.key, { subscriptions: await Promise.all(c.subscriptions.map((s) => backend.getSubscription(c.tenantId, s.id ?? ""))) }] as const),
-      ),
-    ),
-  ]);
-  return { catalog, customers: Object.fromEntries(customers) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const { state, entries } = syntheticTenant({ customers: CUSTOMERS, subscriptions: SUBSCRIPTIONS });
+  const yaml = desiredYaml(entries, (e) => ({ quantity: e.quantity + (e.index % 4 === 0 ? 1 : 0), ...(e.index % 5 === 1 ? { renewalQuantity: e.quantity - 1 } : {}) }));
+  return { state, yaml };
 }
 
 async function main(): Promise<void> {
@@ -110,7 +45,7 @@ async function main(): Promise<void> {
 
   const strategies = {
     "one list per customer (observe)": (d: DesiredState, b: PartnerCenterBackend) => observe(d, b, { concurrency: CONCURRENCY }),
-    "naive: one GET per subscription": naiveObserve,
+    "naive: one GET per subscription": (d: DesiredState, b: PartnerCenterBackend) => naiveObserve(d, b, CONCURRENCY),
   };
   const results = new Map<string, { ms: number[]; requests: number; plan: Plan | undefined }>();
   try {
@@ -120,7 +55,7 @@ async function main(): Promise<void> {
         const backend = new PartnerCenterBackend({ endpoint: sim.url, credentials: { kind: "token", accessToken: "bench-token" } });
         await fetch(`${sim.url}/_sim/requests`, { method: "DELETE" });
         const started = performance.now();
-        const result = plan(desired, await read(desired, backend), { now: new Date(NOW), backend: backend.name });
+        const result = plan(desired, await read(desired, backend), { now: new Date(BENCH_NOW), backend: backend.name });
         const ms = performance.now() - started;
         const entry = results.get(name) ?? { ms: [], requests: 0, plan: undefined };
         results.set(name, { ms: [...entry.ms, ms], requests: await requests(), plan: result });

@@ -5,24 +5,18 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseDesired } from "../provider/desired";
+import { guid, OFFERS } from "./support";
 
 const CUSTOMERS = 500;
 const SUBSCRIPTIONS = 10;
 const RUNS = 7;
 
-const OFFERS = ["CFQ7TTC0LH18:0001", "CFQ7TTC0LDPB:0001", "CFQ7TTC0LCHC:0002", "CFQ7TTC0LH1G:0001", "CFQ7TTC0LH16:0001"];
 const TERMS = [
   ["P1Y", "annual"],
   ["P1Y", "monthly"],
   ["P1M", "monthly"],
   ["P3Y", "triennial"],
 ] as const;
-
-/** A GUID made from two counters, so the file is the same on every run. */
-function guid(a: number, b: number): string {
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-  return `${hex(a, 8)}-${hex(b, 4)}-4000-8000-${hex(a * 16 + b, 12)}`;
-}
 
 function generate(): string {
   const out = ["# yaml-language-server: $schema=../schema/seatplan.schema.json", "version: 1", "customers:"];
