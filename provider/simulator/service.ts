@@ -32,6 +32,12 @@ export interface SimulatorServiceOptions {
   readonly newId?: () => string;
   /** Entries kept in the request log (oldest dropped first). @default 50000 */
   readonly requestLogLimit?: number;
+  /**
+   * `MS-RequestId` replay entries kept in the state file (oldest dropped first). The 24 h window
+   * alone never empties a file whose clock is frozen (the demo), and every write rewrites the file.
+   * @default 1000
+   */
+  readonly replayLimit?: number;
 }
 
 export interface SimRequest {
@@ -74,6 +80,7 @@ export class SimulatorService {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly newId: () => string;
   private readonly logLimit: number;
+  private readonly replayLimit: number;
   private log: RequestLogEntry[] = [];
 
   private constructor(options: SimulatorServiceOptions) {
@@ -81,6 +88,7 @@ export class SimulatorService {
     this.sleep = options.sleep ?? realSleep;
     this.newId = options.newId ?? randomUUID;
     this.logLimit = options.requestLogLimit ?? 50_000;
+    this.replayLimit = options.replayLimit ?? 1000;
     this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
     this.store = new StateStore(options.statePath, options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) });
   }
@@ -204,6 +212,7 @@ export class SimulatorService {
       if (requestId && result.status < 300) {
         const stored: StoredResponse = { at: formatWireDate(engine.now), method: request.method.toUpperCase(), path: request.path, status: result.status, body: result.body };
         (state.replay ??= {})[requestId] = stored;
+        dropOldest(state.replay, this.replayLimit);
         return true;
       }
       return engine.changed || pruned;
@@ -356,6 +365,12 @@ function pruneReplay(state: SimState, now: number): boolean {
     }
   }
   return pruned;
+}
+
+/** Keep the newest `limit` entries (an object keeps insertion order: oldest first). */
+function dropOldest(replay: Record<string, StoredResponse>, limit: number): void {
+  const ids = Object.keys(replay);
+  for (const id of ids.slice(0, Math.max(0, ids.length - limit))) delete replay[id];
 }
 
 /** Validate a `POST /_sim/faults` body (design §6). */

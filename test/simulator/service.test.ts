@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CUSTOMER,
@@ -199,6 +200,19 @@ describe("MS-RequestId replay", () => {
     const replay = await sim.call("POST", CARTS, { lineItems: [LINE] }, { "MS-RequestId": "req-cart-late" });
     await sim.call("POST", `${CARTS}/${replay.body["id"] as string}/checkout`);
     expect(await subscriptions()).toHaveLength(2 + buys);
+  });
+
+  it("keeps the newest replay entries only, so a frozen clock does not grow the state file forever", async () => {
+    const capped = await startTestSimulator(state(NOW, [customer([subscription({ start: "2026-01-10T10:00:00Z", end: "2027-01-09T00:00:00Z" })])]), { replayLimit: 3 });
+    try {
+      for (let i = 1; i <= 5; i++) await patch(capped, { friendlyName: `name-${i}` }, undefined, { "MS-RequestId": `req-${i}` });
+      const stored = (JSON.parse(readFileSync(capped.statePath, "utf8")) as { replay: Record<string, unknown> }).replay;
+      expect(Object.keys(stored)).toEqual(["req-3", "req-4", "req-5"]);
+      const replayed = await patch(capped, { friendlyName: "name-5" }, undefined, { "MS-RequestId": "req-5" });
+      expect(replayed.body["friendlyName"]).toBe("name-5");
+    } finally {
+      await capped.close();
+    }
   });
 });
 
