@@ -47,9 +47,15 @@ export async function applySubscription(steps: readonly PlanStep[], backend: Bac
   return outcomes;
 }
 
-/** Same step ⇒ same request id: a write retried or re-run after a lost response acts once. */
+/**
+ * Same step ⇒ same request id: a write retried or re-run after a lost response acts once. A
+ * transition is not idempotent and Partner Center runs it asynchronously, so a re-plan may still
+ * see the source untouched: its id must not depend on when it was planned (its `from` seats tell
+ * a later, different upgrade apart). A PATCH sets values, so a new plan is a new operation.
+ */
 export function requestIdOf(step: PlanStep, customerId: string): string {
-  return stableId([customerId, step.subscriptionId, step.subscription, step.action, JSON.stringify(step.call ?? null), JSON.stringify(step.from), JSON.stringify(step.to), step.effectiveAt]);
+  const planned = step.call?.kind === "transition" ? null : step.effectiveAt;
+  return stableId([customerId, step.subscriptionId, step.subscription, step.action, JSON.stringify(step.call ?? null), JSON.stringify(step.from), JSON.stringify(step.to), planned]);
 }
 
 async function execute(step: PlanStep, subscriptionId: string | null, backend: Backend, ctx: ApplyContext): Promise<StepOutcome> {

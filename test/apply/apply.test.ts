@@ -95,6 +95,24 @@ describe("apply", () => {
     expect(requestIdOf(step!, TENANT)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
+  it("derives the same request id for an upgrade planned again later (a re-plan after a lost response, before the asynchronous transition shows, upgrades once)", async () => {
+    const entries = { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) };
+    const first = await planned([EXCHANGE], entries);
+    await tenant!.backend.service.setClock({ advance: "PT1M" });
+    const again = await tenant!.plan(desiredOf(yamlOf("block", entries)));
+    const [a, b] = [steps(first, "exchange")[0], steps(again, "exchange")[0]];
+    expect([a?.action, b?.timing, a?.effectiveAt === b?.effectiveAt]).toEqual(["upgrade", "irreversible", false]);
+    expect(requestIdOf(b!, TENANT)).toBe(requestIdOf(a!, TENANT));
+  });
+
+  it("derives a new request id for a seat change planned again later (the PATCH sets a value, so a new plan is a new operation)", async () => {
+    const entries = { apps: entryOf(APPS, { quantity: 5 }) };
+    const first = await planned([APPS], entries);
+    await tenant!.backend.service.setClock({ advance: "PT1M" });
+    const again = await tenant!.plan(desiredOf(yamlOf("block", entries)));
+    expect(requestIdOf(steps(again, "apps")[0]!, TENANT)).not.toBe(requestIdOf(steps(first, "apps")[0]!, TENANT));
+  });
+
   it("refuses steps of two subscriptions in one call", async () => {
     const p = await planned([APPS, FRESH], { apps: entryOf(APPS, { quantity: 4 }), basic: entryOf(FRESH, { quantity: 4 }) });
     await expect(applySubscription(p.steps, tenant!.backend, { customerId: TENANT })).rejects.toThrow(
