@@ -102,6 +102,34 @@ describe("waiting for Partner Center's asynchronous results", () => {
     );
   });
 
+  it("takes a checkout answer without orderErrors (the documented shape) as the purchase it is", async () => {
+    server.route((method, url): Reply => {
+      const path = url.split("?")[0] ?? "";
+      if (method === "POST" && path.endsWith("/carts")) return { status: 201, body: { id: "cart-1", status: "Active", lineItems: [{ id: 0, catalogItemId: "CFQ7TTC0LH1P:0001:AV2", quantity: 10, billingCycle: "annual", termDuration: "P1Y" }] } };
+      if (path.endsWith("/checkout")) {
+        return { status: 201, body: { orders: [{ id: "o-1", lineItems: [{ lineItemNumber: 0, offerId: "CFQ7TTC0LH1P:0001:AV2", subscriptionId: TARGET, quantity: 10 }] }], attributes: { objectType: "CartCheckoutResult" } } };
+      }
+      if (path.endsWith(`/subscriptions/${TARGET}`)) return { status: 200, body: subscription(TARGET, "CFQ7TTC0LH1P:0001:AV2") };
+      return { status: 404, body: { code: "NotFound", description: `no route ${method} ${path}` } };
+    });
+    const request = { offer: "CFQ7TTC0LH1P:0001", availabilityId: "AV2", quantity: 10, term: "P1Y", billing: "annual", friendlyName: "exchange-plan-2", idempotencyKey: "k-2" } as const;
+    const bought = await backend([]).purchase(C, request);
+    expect(bought.id).toBe(TARGET);
+  });
+
+  it("reports a checkout that answers with order errors only", async () => {
+    server.route((method, url): Reply => {
+      const path = url.split("?")[0] ?? "";
+      if (method === "POST" && path.endsWith("/carts")) return { status: 201, body: { id: "cart-1", status: "Active", lineItems: [{ id: 0, catalogItemId: "CFQ7TTC0LH1P:0001:AV2", quantity: 10, billingCycle: "annual", termDuration: "P1Y" }] } };
+      if (path.endsWith("/checkout")) return { status: 201, body: { orderErrors: [{ orderGroupId: "0", code: "800010", description: "Inventory not available" }] } };
+      return { status: 404, body: { code: "NotFound", description: `no route ${method} ${path}` } };
+    });
+    const request = { offer: "CFQ7TTC0LH1P:0001", availabilityId: "AV2", quantity: 10, term: "P1Y", billing: "annual", friendlyName: "exchange-plan-2", idempotencyKey: "k-3" } as const;
+    const error = await backend([]).purchase(C, request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "BackendError", code: "800010", status: 400 });
+    expect((error as Error).message).toMatch(/^the checkout of CFQ7TTC0LH1P:0001 failed: 800010 Inventory not available \(MS-RequestId [0-9a-f-]{36}\)$/);
+  });
+
   it("waits for a new order's subscription to appear", async () => {
     let reads = 0;
     server.route((method, url): Reply => {

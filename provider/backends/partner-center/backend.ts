@@ -266,7 +266,10 @@ export class PartnerCenterBackend implements Backend {
       requestId: deriveRequestId(request.idempotencyKey, "checkout"),
       scope: customerId,
     });
-    const orderError = checkout.body.orderErrors[0];
+    // Partner Center leaves out an empty `orderErrors` (and `orders` when every order failed): a
+    // missing list must not turn a purchase that went through into a crash.
+    const result = checkout.body as Partial<WireCartCheckoutResult>;
+    const orderError = result.orderErrors?.[0];
     if (orderError) {
       throw new BackendError(
         this.redact(`the checkout of ${request.offer} failed: ${orderError.code} ${orderError.description} (MS-RequestId ${checkout.requestId})`),
@@ -275,7 +278,7 @@ export class PartnerCenterBackend implements Backend {
         checkout.requestId,
       );
     }
-    const line = checkout.body.orders.flatMap((o) => o.lineItems).find((l) => l.subscriptionId);
+    const line = (result.orders ?? []).flatMap((o) => o.lineItems).find((l) => l.subscriptionId);
     if (!line) {
       throw new BackendError(
         `the checkout of ${request.offer} returned no subscription (MS-RequestId ${checkout.requestId}); look for it in Partner Center before running again`,
