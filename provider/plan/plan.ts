@@ -182,6 +182,10 @@ function planPurchase(
     catalog,
     now,
     alignment: alignment(entry, resolved, observed),
+    ended: observed.subscriptions
+      .filter((s) => (s.status === "deleted" || s.status === "expired") && s.friendlyName === desired.friendlyName)
+      .map((s) => s.id)
+      .sort(compare),
   };
   const bought = purchase.evaluate(subject);
   if (bought.timing === "blocked" || typeof bought.to !== "object" || bought.to === null) return { steps: [bought], warnings: [] };

@@ -11,6 +11,11 @@ export interface PurchaseSubject {
   readonly now: Date;
   /** `alignEndDate`, resolved: the end date to buy with, or why there is none. */
   readonly alignment: { readonly date: IsoDate } | { readonly problem: string } | undefined;
+  /**
+   * Ids of the entry's earlier subscriptions that ended (deleted or expired, same friendly name):
+   * buying again after one is a new purchase, not a replay of the one that was cancelled.
+   */
+  readonly ended: readonly string[];
 }
 
 interface Refusal {
@@ -55,7 +60,7 @@ export const purchase = {
       friendlyName: desired.friendlyName,
       ...(endDate === undefined ? {} : { customTermEndDate: endDate }),
       // Same entry, same purchase: a retried or replayed checkout buys once.
-      idempotencyKey: stableId(["purchase", subject.tenantId, desired.key, desired.offer, desired.term, desired.billing, desired.quantity, desired.friendlyName, endDate]),
+      idempotencyKey: stableId(["purchase", subject.tenantId, desired.key, desired.offer, desired.term, desired.billing, desired.quantity, desired.friendlyName, endDate, ...subject.ended]),
     };
     const call = { kind: "purchase", request } as const;
     const refusal = refuse(subject);

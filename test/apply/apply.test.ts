@@ -86,6 +86,30 @@ describe("apply", () => {
     expect(bought.map((s) => [s.friendlyName, s.quantity, s.autoRenew])).toEqual([["entra", 5, false]]);
   });
 
+  it("buys again after the same entry was bought and cancelled the same day, instead of replaying the cancelled purchase", async () => {
+    const entra = { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5 };
+    const applyAll = async (p: Plan): Promise<string[]> =>
+      (await applySubscription(steps(p, "entra"), tenant!.backend, { customerId: TENANT })).map((o) => `${o.step.action} ${o.status}`);
+    expect(await applyAll(await planned([], { entra }))).toEqual(["purchase done"]);
+    expect(await applyAll(await tenant!.plan(desiredOf(yamlOf("block", { entra: { ...entra, status: "cancelled" } }))))).toEqual(["cancel done"]);
+    expect(await applyAll(await tenant!.plan(desiredOf(yamlOf("block", { entra }))))).toEqual(["purchase done"]);
+    const bought = (await tenant!.backend.listSubscriptions(TENANT)).filter((s) => s.offer === OFFERS.entraP1);
+    expect(bought.map((s) => s.status).sort()).toEqual(["active", "deleted"]);
+  });
+
+  it("does not count a replayed purchase whose subscription was cancelled since as done", async () => {
+    const entra = { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5 };
+    const first = await planned([], { entra });
+    await applySubscription(steps(first, "entra"), tenant!.backend, { customerId: TENANT });
+    const [bought] = (await tenant!.backend.listSubscriptions(TENANT)).filter((s) => s.offer === OFFERS.entraP1);
+    await tenant!.backend.cancel(TENANT, bought!.id);
+    const [outcome] = await applySubscription(steps(first, "entra"), tenant!.backend, { customerId: TENANT });
+    expect(outcome?.status === "failed" ? [outcome.code, outcome.message] : outcome?.status).toEqual([
+      "verification",
+      "purchase was accepted but the subscription does not show it (offer CFQ7TTC0LFLS:0002, quantity 5, status deleted)",
+    ]);
+  });
+
   it("derives the same request id from the same step and a different one from another step", async () => {
     const p = await planned([APPS], { apps: entryOf(APPS, { quantity: 5 }) });
     const [step] = steps(p, "apps");
