@@ -108,7 +108,8 @@ function planEntry(
         purpose: "to match by friendlyName or buy a new subscription",
       });
     case "ambiguous": {
-      const [first] = match.candidates;
+      // Suggest one that can still be managed: adopting an expired one would only block again.
+      const [first] = [...match.candidates].sort((a, b) => Number(b.status === "active") - Number(a.status === "active"));
       return identityBlocked(
         customer,
         entry,

@@ -437,6 +437,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["apps", "adopt", "blocked", null, `set id: ${TWIN.id} to adopt that one (the others stay unmanaged)`]],
   },
   {
+    name: "an ambiguous name suggests adopting the live subscription, not the one that expired",
+    live: [APPS, { ...TWIN, status: "expired" }],
+    entries: { apps: entryOf(APPS) },
+    expect: [["apps", "adopt", "blocked", null, `set id: ${APPS.id} to adopt that one (the others stay unmanaged)`]],
+  },
+  {
     name: "an id that does not exist is blocked",
     live: [APPS],
     entries: { office: entryOf(APPS, { id: TWIN.id }) },
