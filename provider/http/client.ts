@@ -151,6 +151,7 @@ export class HttpClient {
   private lastServerClock: string | null = null;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions) {
     const base = new URL(options.baseUrl);
@@ -162,12 +163,12 @@ export class HttpClient {
     this.newId = options.newId ?? randomUUID;
     this.redact = redactorFor(options.secrets ?? []);
     this.describe = options.describe ?? describeGenerically;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     const maxSockets = options.maxSockets ?? 64;
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
     this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
     this.axios = axios.create({
       baseURL: options.baseUrl.replace(/\/+$/, ""),
-      timeout: options.timeoutMs ?? 30_000,
       adapter: "http",
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
@@ -175,7 +176,7 @@ export class HttpClient {
       // carry the request config, Authorization header included).
       validateStatus: () => true,
       maxRedirects: 0,
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+      transitional: { silentJSONParsing: true, forcedJSONParsing: true },
     });
   }
 
@@ -221,10 +222,14 @@ export class HttpClient {
       const started = this.now();
       let response: AxiosResponse | undefined;
       let failure: AttemptFailure;
+      // A deadline for the whole attempt: axios' own `timeout` is the longest silence on the
+      // socket, so a server that trickles its answer would hold a run for ever.
+      const deadline = AbortSignal.timeout(this.timeoutMs);
       try {
         response = await this.axios.request({
           method: req.method,
           url,
+          signal: deadline,
           ...(req.query === undefined ? {} : { params: req.query }),
           ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
           headers: {
@@ -239,7 +244,7 @@ export class HttpClient {
         });
       } catch (e) {
         response = undefined;
-        failure = attemptFailureOf(e);
+        failure = deadline.aborted ? { kind: "timeout" } : attemptFailureOf(e);
       }
       const ids = `MS-RequestId ${requestId}, MS-CorrelationId ${correlationId}`;
       const elapsed = this.now() - started;

@@ -104,6 +104,16 @@ describe("HttpClient", () => {
     expect(server.seen).toHaveLength(2);
   });
 
+  it("gives an attempt the timeout as a deadline, not as the longest silence", async () => {
+    // Ten characters 60 ms apart: never 100 ms silent, but 600 ms in all.
+    server.script({ status: 200, body: { n: 12345 }, trickleMs: 60 }, { status: 200, body: { ok: 2 } });
+    const { http, delays, log } = client({ timeoutMs: 100 });
+    const res = await http.request({ method: "GET", path: "/v1/customers" });
+    expect(res.body).toEqual({ ok: 2 });
+    expect(delays).toEqual([375]);
+    expect(log[0]).toMatch(/^GET \/v1\/customers → timeout \(\d+ ms, attempt 1, MS-RequestId id-1, MS-CorrelationId id-2\); retrying in 375 ms$/);
+  });
+
   it("turns a business error into a BackendError at once, with the request id in the message", async () => {
     server.script({ status: 400, body: { code: "800090", description: "Subscription quantity cannot be decreased" } });
     const { http, delays } = client();

@@ -3,7 +3,14 @@ import type { AddressInfo } from "node:net";
 
 /** What the server does with one request. */
 export type Reply =
-  | { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>>; readonly delayMs?: number }
+  | {
+      readonly status: number;
+      readonly body?: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly delayMs?: number;
+      /** Sends the body one character at a time, this many ms apart (a stalled but live connection). */
+      readonly trickleMs?: number;
+    }
   /** Destroys the socket without an answer (a connection reset seen by the client). */
   | { readonly reset: true }
   /** Never answers (the client's timeout fires). */
@@ -59,7 +66,20 @@ export async function startScriptServer(): Promise<ScriptServer> {
       setTimeout(() => {
         done();
         res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-        res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+        const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
+        if (reply.trickleMs === undefined) {
+          res.end(text);
+          return;
+        }
+        let sent = 0;
+        const drip = setInterval(() => {
+          if (res.destroyed || sent >= text.length) {
+            clearInterval(drip);
+            res.end();
+            return;
+          }
+          res.write(text.charAt(sent++));
+        }, reply.trickleMs);
       }, reply.delayMs ?? 0);
     });
   });
