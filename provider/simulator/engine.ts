@@ -160,7 +160,11 @@ export class Commerce {
   subscription(customer: SimCustomer, subscriptionId: string): SimSubscription {
     const sub = customer.subscriptions.find((s) => s.id.toLowerCase() === subscriptionId.toLowerCase());
     if (!sub) {
-      throw new SimError(404, CODES.subscriptionNotFound, `Subscription ${subscriptionId} not found for customer ${customer.id}`);
+      throw new SimError(
+        404,
+        CODES.subscriptionNotFound,
+        `Subscription ${subscriptionId} not found for customer ${customer.id}; GET /v1/customers/${customer.id}/subscriptions lists its subscriptions`,
+      );
     }
     return sub;
   }
@@ -575,7 +579,9 @@ export class Commerce {
   getOrder(customerId: string, orderId: string): WireOrder {
     const customer = this.customer(customerId);
     const order = (customer.orders ?? []).find((o) => o.id === orderId);
-    if (!order) throw new SimError(404, CODES.orderNotFound, `Order ${orderId} not found for customer ${customer.id}`);
+    if (!order) {
+      throw new SimError(404, CODES.orderNotFound, `Order ${orderId} not found for customer ${customer.id}; GET /v1/customers/${customer.id}/orders lists its orders`);
+    }
     return structuredClone(order);
   }
 

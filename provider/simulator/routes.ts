@@ -145,14 +145,14 @@ function offersOf(ctx: RouteContext, productId?: string, skuId?: string): Catalo
     (o) => (productId === undefined || o.productId === productId) && (skuId === undefined || o.skuId === skuId),
   );
   if (offers.length === 0 && productId !== undefined) {
-    throw new SimError(404, CODES.notFound, `Product ${productId}${skuId ? ` SKU ${skuId}` : ""} is not in the catalog`);
+    throw new SimError(404, CODES.notFound, `Product ${productId}${skuId ? ` SKU ${skuId}` : ""} is not in the catalog; GET /v1/products lists the catalog`);
   }
   return offers;
 }
 
 function one<T>(items: readonly T[], what: string): T {
   const item = items[0];
-  if (item === undefined) throw new SimError(404, CODES.notFound, `${what} is not in the catalog`);
+  if (item === undefined) throw new SimError(404, CODES.notFound, `${what} is not in the catalog; GET /v1/products lists the catalog`);
   return item;
 }
 
@@ -219,25 +219,47 @@ export const ROUTES: readonly Route[] = [
   ),
   r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities/(?<a>[^/]+)", false, (x) => {
     const offer = offersOf(x, param(x, "p"), param(x, "k")).find((o) => o.availabilityId === param(x, "a"));
-    if (!offer) throw new SimError(404, CODES.notFound, `Availability ${param(x, "a")} is not in the catalog`);
+    if (!offer) {
+      throw new SimError(
+        404,
+        CODES.notFound,
+        `Availability ${param(x, "a")} is not in the catalog; GET /v1/products/${param(x, "p")}/skus/${param(x, "k")}/availabilities lists the current one`,
+      );
+    }
     return ok(availability(offer, x.engine.catalog.currency));
   }),
 ];
 
-/** The route for a method and path, with its path parameters; the most specific match wins. */
-export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+interface Candidate {
+  readonly route: Route;
+  readonly params: Record<string, string>;
+}
+
+/** The routes serving `path` (any method), with its path parameters; none for a malformed escape. */
+function candidates(path: string): Candidate[] {
+  const found: Candidate[] = [];
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;
-    const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    } catch {
+      return [];
+    }
     // customTermEndDates is a literal under /subscriptions, not a subscription id.
     if (params["s"]?.toLowerCase() === "customtermenddates" && route.pattern.source.includes("(?<s>")) continue;
-    if (route.method === method.toUpperCase()) return { route, params };
+    found.push({ route, params });
   }
-  return null;
+  return found;
 }
 
-/** True when some route serves `path` (so a wrong method is 405, not 404). */
-export function pathKnown(path: string): boolean {
-  return ROUTES.some((route) => route.pattern.test(path));
+/** The route for a method and path, with its path parameters; the most specific match wins. */
+export function matchRoute(method: string, path: string): Candidate | null {
+  return candidates(path).find((c) => c.route.method === method.toUpperCase()) ?? null;
+}
+
+/** The methods some route takes on `path` (none: no such path; else a wrong method is 405). */
+export function allowedMethods(path: string): string[] {
+  return [...new Set(candidates(path).map((c) => c.route.method))];
 }

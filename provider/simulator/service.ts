@@ -6,7 +6,7 @@ import { demoState } from "./demo";
 import { catalogOf, Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
-import { matchRoute, pathKnown, type RouteResult } from "./routes";
+import { allowedMethods, matchRoute, type RouteResult } from "./routes";
 import type { SimFault, SimPartner, SimState, StoredResponse } from "./state";
 import { StateStore } from "./store";
 
@@ -116,15 +116,15 @@ export class SimulatorService {
   }
 
   private async respond(request: SimRequest, requestId: string | null): Promise<SimResponse> {
-    let matched: ReturnType<typeof matchRoute>;
-    try {
-      matched = matchRoute(request.method, request.path);
-    } catch {
-      matched = null;
-    }
+    const matched = matchRoute(request.method, request.path);
     if (!matched) {
-      const known = pathKnown(request.path);
-      return failure(new SimError(known ? 405 : 404, CODES.notFound, `${known ? "Method not allowed" : "No such resource"}: ${request.method} ${request.path}`));
+      const allowed = allowedMethods(request.path);
+      const where = `${request.method.toUpperCase()} ${request.path}`;
+      return failure(
+        allowed.length > 0
+          ? new SimError(405, CODES.notFound, `Method not allowed: ${where}; this path takes ${allowed.join(", ")}`, { Allow: allowed.join(", ") })
+          : new SimError(404, CODES.notFound, `No such resource: ${where}; the simulator serves the Partner Center paths of design §6 (/v1/customers…, /v1/products…)`),
+      );
     }
     const { route, params } = matched;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CUSTOMER,
   customer,
   OFFERS,
   patch,
@@ -258,16 +259,28 @@ describe("mid-term changes that need a renewal or an upgrade", () => {
 });
 
 describe("requests the simulator does not know", () => {
+  const MISSING = "44444444-4444-4444-8444-444444444444";
+  const STRANGER = "99999999-9999-4999-8999-999999999999";
   it.each`
-    method     | path                                       | status | code
-    ${"GET"}   | ${subPath("44444444-4444-4444-8444-444444444444")} | ${404} | ${"20003"}
-    ${"GET"}   | ${"/v1/customers/99999999-9999-4999-8999-999999999999/subscriptions"} | ${403} | ${"20002"}
-    ${"DELETE"}| ${subPath()}                               | ${405} | ${"NotFound"}
-    ${"GET"}   | ${"/v1/nothing"}                           | ${404} | ${"NotFound"}
-  `("$method $path answers $status $code", async ({ method, path, status, code }) => {
+    method      | path                                              | status | code        | description
+    ${"GET"}    | ${subPath(MISSING)}                               | ${404} | ${"20003"}  | ${`Subscription ${MISSING} not found for customer ${CUSTOMER}; GET /v1/customers/${CUSTOMER}/subscriptions lists its subscriptions`}
+    ${"GET"}    | ${`/v1/customers/${STRANGER}/subscriptions`}       | ${403} | ${"20002"}  | ${`Partner does not have a commerce relationship with customer ${STRANGER}; check the customer's tenant id`}
+    ${"GET"}    | ${`/v1/customers/${CUSTOMER}/orders/nope`}         | ${404} | ${"20000"}  | ${`Order nope not found for customer ${CUSTOMER}; GET /v1/customers/${CUSTOMER}/orders lists its orders`}
+    ${"GET"}    | ${"/v1/products/NOPE"}                            | ${404} | ${"NotFound"} | ${"Product NOPE is not in the catalog; GET /v1/products lists the catalog"}
+    ${"GET"}    | ${"/v1/products/CFQ7TTC0LH18/skus/0001/availabilities/OLD"} | ${404} | ${"NotFound"} | ${"Availability OLD is not in the catalog; GET /v1/products/CFQ7TTC0LH18/skus/0001/availabilities lists the current one"}
+    ${"DELETE"} | ${subPath()}                                      | ${405} | ${"NotFound"} | ${`Method not allowed: DELETE ${subPath()}; this path takes GET, PATCH`}
+    ${"PATCH"}  | ${`/v1/customers/${CUSTOMER}/subscriptions/customTermEndDates`} | ${405} | ${"NotFound"} | ${`Method not allowed: PATCH /v1/customers/${CUSTOMER}/subscriptions/customTermEndDates; this path takes GET`}
+    ${"GET"}    | ${"/v1/nothing"}                                  | ${404} | ${"NotFound"} | ${"No such resource: GET /v1/nothing; the simulator serves the Partner Center paths of design §6 (/v1/customers…, /v1/products…)"}
+    ${"GET"}    | ${"/v1/customers/%E0%A4%A"}                       | ${404} | ${"NotFound"} | ${"No such resource: GET /v1/customers/%E0%A4%A; the simulator serves the Partner Center paths of design §6 (/v1/customers…, /v1/products…)"}
+  `("$method $path answers $status $code and what to do", async ({ method, path, status, code, description }) => {
     given("2026-01-11T00:00:00Z");
     const res = await sim.call(method, path);
     expect(res.status).toBe(status);
-    expect(res.body["code"]).toBe(code);
+    expect(res.body).toEqual({ code, description });
+  });
+
+  it("a wrong method is told the methods the path takes in Allow", async () => {
+    given("2026-01-11T00:00:00Z");
+    expect((await sim.call("DELETE", subPath())).headers.get("allow")).toBe("GET, PATCH");
   });
 });
