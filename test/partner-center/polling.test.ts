@@ -102,6 +102,30 @@ describe("waiting for Partner Center's asynchronous results", () => {
     );
   });
 
+  it("never takes another transition of the subscription for the one it started", async () => {
+    const OTHER = "70000000-0000-4000-8000-000000000002";
+    const older = { operationId: "op-0", toCatalogItemId: "CFQ7TTC0LH1P:0001:AV2", toSubscriptionId: OTHER, quantity: 1, transitionType: "transition_only", status: "completed" };
+    let polls = 0;
+    server.route((method, url): Reply => {
+      const path = url.split("?")[0] ?? "";
+      if (path.endsWith("/transitionEligibilities")) return { status: 200, body: eligible };
+      if (method === "POST" && path.endsWith("/transitions")) return { status: 200, body: { operationId: "op-1", toCatalogItemId: "CFQ7TTC0LH1P:0001:AV2", quantity: 10, transitionType: "transition_only", status: "pending" } };
+      if (method === "GET" && path.endsWith("/transitions")) {
+        // The history lists the new operation only from the second read on.
+        const mine = { operationId: "op-1", toCatalogItemId: "CFQ7TTC0LH1P:0001:AV2", toSubscriptionId: TARGET, quantity: 10, transitionType: "transition_only", status: "completed" };
+        return { status: 200, body: collection(++polls < 2 ? [older] : [older, mine]) };
+      }
+      if (path.endsWith(`/subscriptions/${SOURCE}`)) return { status: 200, body: subscription(SOURCE, "CFQ7TTC0LH16:0001:AV1") };
+      if (path.endsWith(`/subscriptions/${TARGET}`)) return { status: 200, body: subscription(TARGET, "CFQ7TTC0LH1P:0001:AV2") };
+      if (path.endsWith(`/subscriptions/${OTHER}`)) return { status: 200, body: subscription(OTHER, "CFQ7TTC0LH1P:0001:AV2") };
+      return { status: 404, body: { code: "NotFound", description: `no route ${method} ${path}` } };
+    });
+    const delays: number[] = [];
+    const result = await backend(delays).transition(C, SOURCE, { to: "CFQ7TTC0LH1P:0001", quantity: 10 });
+    expect(result.target.id).toBe(TARGET);
+    expect(delays).toEqual([250]);
+  });
+
   it("takes a checkout answer without orderErrors (the documented shape) as the purchase it is", async () => {
     server.route((method, url): Reply => {
       const path = url.split("?")[0] ?? "";

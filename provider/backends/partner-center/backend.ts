@@ -434,7 +434,9 @@ export class PartnerCenterBackend implements Backend {
     const done = await this.poll(
       async () => {
         const items = await this.collect<WireTransition>({ method: "GET", path, query: { operationId }, scope: customerId });
-        return items.find((t) => t.operationId === operationId) ?? items[0] ?? started;
+        // The history may hold earlier transitions of the subscription (or not list this one
+        // yet): only our operation id says how ours is doing.
+        return items.find((t) => t.operationId === operationId) ?? started;
       },
       (t) => transitionState(t) !== "running",
       `the transition ${operationId} is still running; check it in Partner Center, then run again (the plan will see the upgrade once it completes)`,
