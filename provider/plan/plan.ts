@@ -121,7 +121,7 @@ function planEntry(
       return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, now);
     case "id":
     case "friendlyName":
-      return planMatched(customer, entry, match.observed, observed, catalog, policy, now);
+      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, now);
   }
 }
 
@@ -236,6 +236,7 @@ function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], obs
 function planMatched(
   customer: DesiredCustomer,
   entry: ResolvedEntry,
+  resolved: readonly ResolvedEntry[],
   live: ObservedSubscription,
   observed: ObservedCustomer,
   catalog: Catalog,
@@ -243,19 +244,28 @@ function planMatched(
   now: Date,
 ): Outcome {
   const upgrade = entry.upgrade && { ...entry.upgrade, eligibilities: observed.eligibilities?.[live.id] };
-  const subject = subjectOf(customer, entry, live, catalog, policy, now, assignedSeats(live, observed), upgrade);
+  const subject = subjectOf(customer, entry, live, catalog, policy, now, assignedSeats(live, observed, resolved), upgrade);
   const everySeat = entry.upgrade !== undefined && entry.upgrade.seats === entry.desired.quantity;
   const rules = !everySeat ? SUBSCRIPTION_RULES : entry.upgrade?.state === "done" ? [] : FULL_UPGRADE_RULES;
   const planned = runRules(rules, subject, []);
   return subscriptionStatus.apply(subject, planned);
 }
 
-/** Seats of this offer assigned in the tenant beyond what the customer's other subscriptions of it hold. */
-function assignedSeats(live: ObservedSubscription, observed: ObservedCustomer): number | undefined {
+/**
+ * Seats of this offer assigned in the tenant beyond what the customer's other subscriptions of it
+ * keep once the plan ran: counting their seats as they are would let two reductions of one offer
+ * each pass the guard and together leave users without a licence.
+ */
+function assignedSeats(live: ObservedSubscription, observed: ObservedCustomer, resolved: readonly ResolvedEntry[]): number | undefined {
   if (observed.usage === undefined) return undefined;
+  const kept = (s: ObservedSubscription): number => {
+    const r = resolved.find(({ match: m }) => (m.kind === "id" || m.kind === "friendlyName") && m.observed.id === s.id);
+    if (r === undefined) return s.quantity;
+    return r.desired.status === "active" ? Math.min(s.quantity, r.quantity) : 0;
+  };
   const others = observed.subscriptions
     .filter((s) => s.id !== live.id && s.offer === live.offer && s.status === "active")
-    .reduce((sum, s) => sum + s.quantity, 0);
+    .reduce((sum, s) => sum + kept(s), 0);
   return Math.max(0, (observed.usage[live.offer] ?? 0) - others);
 }
 

@@ -497,6 +497,16 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["basic", "decrease-quantity", "now", NOW, null]],
   },
   {
+    name: "two reductions of one offer that together go below the assigned seats are both blocked",
+    live: [FRESH, { ...FRESH, id: "3f2a8c1e-5b7d-4e9a-8c6f-1d2e3f4a5b02", friendlyName: "basic-2" }],
+    assigned: { [OFFERS.businessBasic]: 8 },
+    entries: { basic: entryOf(FRESH, { quantity: 3 }), "basic-2": entryOf(FRESH, { quantity: 3 }) },
+    expect: [
+      ["basic", "decrease-quantity", "blocked", null, "set quantity: 5 and renewal.quantity: 3 to reduce at renewal on 2027-11-21"],
+      ["basic-2", "decrease-quantity", "blocked", null, "set quantity: 5 and renewal.quantity: 3 to reduce at renewal on 2027-11-21"],
+    ],
+  },
+  {
     name: "more seats than the SKU allows are blocked",
     live: [APPS],
     entries: { apps: entryOf(APPS, { quantity: 301 }) },
