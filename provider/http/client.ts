@@ -191,12 +191,12 @@ export class HttpClient {
     return limit(() => this.run<T>(req));
   }
 
-  /** Closes idle keep-alive sockets. */
   /** The server's clock as of the last successful response, when the server reports one (`clockHeader`). */
   serverClock(): string | null {
     return this.lastServerClock;
   }
 
+  /** Closes idle keep-alive sockets. */
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
