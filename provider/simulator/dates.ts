@@ -45,6 +45,17 @@ export function addIsoDuration(ms: number, iso: string): number {
   return DateTime.fromMillis(ms, { zone: "utc" }).plus(duration).toMillis();
 }
 
+const HAS_ZONE = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
+
+/**
+ * A date of the state file → ms. Partner Center's dates are UTC, and a hand-written file may
+ * copy them without the `Z`: `Date.parse` would read those in the machine's time zone (a term
+ * renewing a day early east of UTC), so a date-time without a zone is read as UTC here.
+ */
+export function utcMs(iso: string): number {
+  return Date.parse(iso.includes("T") && !HAS_ZONE.test(iso) ? `${iso}Z` : iso);
+}
+
 /** Strict ISO 8601 instant → ms; NaN when it is not one. Dates without a zone are UTC. */
 export function parseInstant(iso: unknown): number {
   if (typeof iso !== "string") return Number.NaN;

@@ -19,7 +19,7 @@ import {
 } from "../backends/partner-center/wire";
 import type { BillingCycle, Catalog, CatalogOffer, Term } from "../domain/types";
 import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY } from "./catalog";
-import { DAY_MS, HOUR_MS, lastMonthEndOnOrBefore, parseInstant, renewalAt, startOfDay, termEnd } from "./dates";
+import { DAY_MS, HOUR_MS, lastMonthEndOnOrBefore, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "./dates";
 import { CODES, SimError } from "./errors";
 import type { SeatLotRecord, SimCart, SimCustomer, SimState, SimSubscription, SimTransition } from "./state";
 
@@ -184,8 +184,8 @@ export class Commerce {
   /** The subscription as Partner Center shows it at `now`. */
   renderSubscription(customer: SimCustomer, sub: SimSubscription): WireSubscription {
     const active = sub.status === "active";
-    const open = active ? this.lotsOf(sub).filter((l) => Date.parse(l.allowedUntilDateTime) >= this.now) : [];
-    open.sort((a, b) => Date.parse(a.allowedUntilDateTime) - Date.parse(b.allowedUntilDateTime));
+    const open = active ? this.lotsOf(sub).filter((l) => utcMs(l.allowedUntilDateTime) >= this.now) : [];
+    open.sort((a, b) => utcMs(a.allowedUntilDateTime) - utcMs(b.allowedUntilDateTime));
     return {
       id: sub.id,
       offerId: sub.offerId,
@@ -328,7 +328,7 @@ export class Commerce {
         CODES.lateDecrease,
         `Subscription quantity cannot be decreased: removing ${removing} seat${removing === 1 ? "" : "s"} from ${sub.quantity}, ` +
           `but only ${removable} ${removable === 1 ? "is" : "are"} within the cancellation window now${until ? ` (${until})` : ""}; ` +
-          `schedule the lower quantity for the renewal on ${day(renewalAt(Date.parse(sub.commitmentEndDate)))} (scheduledNextTermInstructions.quantity) instead`,
+          `schedule the lower quantity for the renewal on ${day(renewalAt(utcMs(sub.commitmentEndDate)))} (scheduledNextTermInstructions.quantity) instead`,
       );
     }
   }
@@ -347,14 +347,14 @@ export class Commerce {
 
   private checkCancel(sub: SimSubscription): void {
     const deadline = this.cancellationDeadline(sub);
-    if (deadline === null || this.now > Date.parse(deadline)) {
+    if (deadline === null || this.now > utcMs(deadline)) {
       const days = Math.round(this.windowMs / DAY_MS);
       throw new SimError(
         400,
         CODES.lateCancel,
         `You have passed your ${days}-day cancellation window. We are unable to cancel your purchase` +
           (deadline ? ` (the window closed at ${deadline})` : "") +
-          `; turn auto-renew off so that subscription ${sub.id} ends with its term on ${day(Date.parse(sub.commitmentEndDate))}`,
+          `; turn auto-renew off so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))}`,
       );
     }
   }
@@ -394,7 +394,7 @@ export class Commerce {
     const custom = instructions["customTermEndDate"];
     if (custom === undefined || custom === null || custom === "") return normalised;
     const end = startOfDay(instantOf(custom, "scheduledNextTermInstructions.customTermEndDate"));
-    const renewal = renewalAt(Date.parse(sub.commitmentEndDate));
+    const renewal = renewalAt(utcMs(sub.commitmentEndDate));
     if (end < renewal || end > termEnd(renewal, term)) {
       throw new SimError(
         400,
@@ -410,7 +410,7 @@ export class Commerce {
     if (quantity > sub.quantity) {
       lots.push({ quantity: quantity - sub.quantity, allowedUntilDateTime: formatWireDate(this.now + this.windowMs) });
     } else {
-      takeSeats(lots.filter((l) => Date.parse(l.allowedUntilDateTime) >= this.now), sub.quantity - quantity);
+      takeSeats(lots.filter((l) => utcMs(l.allowedUntilDateTime) >= this.now), sub.quantity - quantity);
       sub.seatLots = lots.filter((l) => l.quantity > 0);
     }
     sub.quantity = quantity;
@@ -439,7 +439,7 @@ export class Commerce {
   }
 
   private isDue(sub: SimSubscription): boolean {
-    return sub.status === "active" && renewalAt(Date.parse(sub.commitmentEndDate)) <= this.now;
+    return sub.status === "active" && renewalAt(utcMs(sub.commitmentEndDate)) <= this.now;
   }
 
   /**
@@ -449,7 +449,7 @@ export class Commerce {
    * full transition): the subscription expires.
    */
   private renew(sub: SimSubscription): void {
-    const at = renewalAt(Date.parse(sub.commitmentEndDate));
+    const at = renewalAt(utcMs(sub.commitmentEndDate));
     if (!sub.autoRenewEnabled || sub.quantity === 0) {
       sub.status = "expired";
       sub.scheduledNextTermInstructions = null;
@@ -469,7 +469,7 @@ export class Commerce {
       sub.termDuration = term;
       sub.billingCycle = billingOf(next.product.billingCycle, "billingCycle");
       sub.quantity = next.quantity;
-      if (next.customTermEndDate) end = startOfDay(Date.parse(next.customTermEndDate));
+      if (next.customTermEndDate) end = startOfDay(utcMs(next.customTermEndDate));
     }
     sub.isTrial = false;
     sub.effectiveStartDate = formatWireDate(at);
@@ -513,7 +513,7 @@ export class Commerce {
     const customer = this.customer(customerId);
     const cart = this.cart(customer, cartId);
     if (cart.checkoutResult) return structuredClone(cart.checkoutResult);
-    if (this.now > Date.parse(cart.expirationTimestamp)) {
+    if (this.now > utcMs(cart.expirationTimestamp)) {
       throw new SimError(400, CODES.cartExpired, `Cart ${cart.id} expired on ${cart.expirationTimestamp}; create a new cart`);
     }
     // Dates offered by customTermEndDates move with the clock: check them again.
@@ -524,7 +524,7 @@ export class Commerce {
     const lineItems = cart.lineItems.map((line, i) => {
       const offer = this.index.offer(offerKeyOf(line.catalogItemId));
       const term = termOf(line.termDuration, "termDuration");
-      const end = line.customTermEndDate ? startOfDay(Date.parse(line.customTermEndDate)) : termEnd(this.now, term);
+      const end = line.customTermEndDate ? startOfDay(utcMs(line.customTermEndDate)) : termEnd(this.now, term);
       const sub: SimSubscription = {
         id: this.newId(),
         offerId: line.catalogItemId,
@@ -654,11 +654,11 @@ export class Commerce {
   private checkCustomEnd(customer: SimCustomer, term: Term, value: unknown): string {
     const end = startOfDay(instantOf(value, "customTermEndDate"));
     const allowed = this.customTermEndDatesFor(customer, term, this.now);
-    if (!allowed.some((d) => Date.parse(d.allowedCustomTermEndDate) === end)) {
+    if (!allowed.some((d) => utcMs(d.allowedCustomTermEndDate) === end)) {
       throw new SimError(
         400,
         CODES.invalidCustomTermEndDate,
-        `customTermEndDate ${day(end)} is not allowed for a ${term} term bought now; use one of ${allowed.map((d) => day(Date.parse(d.allowedCustomTermEndDate))).join(", ") || "none (no alignment possible)"} (GET …/subscriptions/customTermEndDates)`,
+        `customTermEndDate ${day(end)} is not allowed for a ${term} term bought now; use one of ${allowed.map((d) => day(utcMs(d.allowedCustomTermEndDate))).join(", ") || "none (no alignment possible)"} (GET …/subscriptions/customTermEndDates)`,
       );
     }
     return formatWireDate(end);
@@ -700,7 +700,7 @@ export class Commerce {
     for (const sub of customer.subscriptions) {
       if (sub.status !== "active") continue;
       if (onlySubscription !== undefined && sub.id.toLowerCase() !== onlySubscription.toLowerCase()) continue;
-      const end = startOfDay(Date.parse(sub.commitmentEndDate));
+      const end = startOfDay(utcMs(sub.commitmentEndDate));
       if (end < first || end > natural) continue;
       byDate.set(end, [...(byDate.get(end) ?? []), sub.id]);
     }
@@ -793,11 +793,11 @@ export class Commerce {
   }
 
   private intoErrors(source: SimSubscription, target: SimSubscription): WireEligibilityError[] {
-    if (Date.parse(target.commitmentEndDate) < Date.parse(source.commitmentEndDate)) {
+    if (utcMs(target.commitmentEndDate) < utcMs(source.commitmentEndDate)) {
       return [
         {
           code: 0,
-          description: `Subscription ${target.id} ends on ${day(Date.parse(target.commitmentEndDate))}, before the source's end date ${day(Date.parse(source.commitmentEndDate))}`,
+          description: `Subscription ${target.id} ends on ${day(utcMs(target.commitmentEndDate))}, before the source's end date ${day(utcMs(source.commitmentEndDate))}`,
         },
       ];
     }
@@ -936,14 +936,14 @@ export class Commerce {
   /** The cancel deadline: stored, or derived (term start + window) for hand-written files. */
   private cancellationDeadline(sub: SimSubscription): string | null {
     if (sub.cancellationAllowedUntilDate !== undefined) return sub.cancellationAllowedUntilDate;
-    return formatWireDate(Date.parse(sub.effectiveStartDate) + this.windowMs);
+    return formatWireDate(utcMs(sub.effectiveStartDate) + this.windowMs);
   }
 
   /** The seat batches of the current term (read-only view; see {@link SimSubscription.seatLots}). */
   private lotsOf(sub: SimSubscription): SeatLotRecord[] {
     const stored = sub.seatLots;
     if (stored && stored.reduce((n, l) => n + l.quantity, 0) === sub.quantity) return stored.map((l) => ({ ...l }));
-    const closedAt = formatWireDate(Date.parse(sub.effectiveStartDate) + this.windowMs);
+    const closedAt = formatWireDate(utcMs(sub.effectiveStartDate) + this.windowMs);
     const details = sub.refundableQuantity?.details;
     if (details) {
       const lots = details.filter((d) => d.quantity > 0).map((d) => ({ quantity: d.quantity, allowedUntilDateTime: d.allowedUntilDateTime }));
@@ -954,7 +954,7 @@ export class Commerce {
   }
 
   private openLots(sub: SimSubscription): SeatLotRecord[] {
-    return this.lotsOf(sub).filter((l) => Date.parse(l.allowedUntilDateTime) >= this.now);
+    return this.lotsOf(sub).filter((l) => utcMs(l.allowedUntilDateTime) >= this.now);
   }
 
   /** Store the batches on the subscription (replacing a hand-written `refundableQuantity`). */
@@ -978,7 +978,7 @@ export class Commerce {
 function takeSeats(lots: SeatLotRecord[], count: number): SeatLotRecord[] {
   const taken: SeatLotRecord[] = [];
   let left = count;
-  const order = [...lots].sort((a, b) => Date.parse(a.allowedUntilDateTime) - Date.parse(b.allowedUntilDateTime));
+  const order = [...lots].sort((a, b) => utcMs(a.allowedUntilDateTime) - utcMs(b.allowedUntilDateTime));
   for (const lot of order) {
     if (left === 0) break;
     const n = Math.min(lot.quantity, left);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { formatWireDate } from "../backends/partner-center/wire";
 import type { Catalog } from "../domain/types";
-import { addIsoDuration, DAY_MS, parseInstant } from "./dates";
+import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
 import { demoState } from "./demo";
 import { catalogOf, Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
@@ -194,7 +194,7 @@ export class SimulatorService {
     await this.store.update((state) => {
       const engine = this.engine(state);
       const replay = requestId ? state.replay?.[requestId] : undefined;
-      if (replay && Date.parse(replay.at) > engine.now - REPLAY_WINDOW_MS) {
+      if (replay && utcMs(replay.at) > engine.now - REPLAY_WINDOW_MS) {
         if (replay.method !== request.method.toUpperCase() || replay.path !== request.path) {
           throw new SimError(
             400,
@@ -221,7 +221,7 @@ export class SimulatorService {
   }
 
   private engine(state: SimState): Commerce {
-    const now = state.now === undefined ? this.realNow() : Date.parse(state.now);
+    const now = state.now === undefined ? this.realNow() : utcMs(state.now);
     return new Commerce(state, { now, newId: this.newId });
   }
 
@@ -359,7 +359,7 @@ function pruneReplay(state: SimState, now: number): boolean {
   if (!state.replay) return false;
   let pruned = false;
   for (const [id, entry] of Object.entries(state.replay)) {
-    if (Date.parse(entry.at) <= now - REPLAY_WINDOW_MS) {
+    if (utcMs(entry.at) <= now - REPLAY_WINDOW_MS) {
       delete state.replay[id];
       pruned = true;
     }

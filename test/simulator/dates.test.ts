@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addIsoDuration, lastMonthEndOnOrBefore, renewalAt, termEnd } from "../../provider/simulator/dates";
+import { addIsoDuration, lastMonthEndOnOrBefore, renewalAt, termEnd, utcMs } from "../../provider/simulator/dates";
 
 /** Term arithmetic of new commerce: inclusive end dates, renewal the next day at 00:00 UTC. */
 
@@ -35,5 +35,19 @@ describe("term dates", () => {
     expect(iso(addIsoDuration(ms("2026-01-31T10:00:00Z"), "P1M"))).toBe("2026-02-28T10:00:00.000Z");
     expect(iso(addIsoDuration(ms("2026-01-31T10:00:00Z"), "PT36H"))).toBe("2026-02-01T22:00:00.000Z");
     expect(() => addIsoDuration(0, "8 days")).toThrow('"8 days" is not an ISO 8601 duration (e.g. P8D, PT36H)');
+  });
+});
+
+describe("dates of the state file", () => {
+  it.each`
+    stored                         | instant
+    ${"2027-01-09T00:00:00Z"}      | ${"2027-01-09T00:00:00.000Z"}
+    ${"2027-01-09T00:00:00"}       | ${"2027-01-09T00:00:00.000Z"}
+    ${"2027-01-09T00:00:00.5"}     | ${"2027-01-09T00:00:00.500Z"}
+    ${"2027-01-09T02:00:00+02:00"} | ${"2027-01-09T00:00:00.000Z"}
+    ${"2027-01-09T02:00:00+0200"}  | ${"2027-01-09T00:00:00.000Z"}
+    ${"2027-01-09"}                | ${"2027-01-09T00:00:00.000Z"}
+  `("$stored is the instant $instant (no zone: UTC)", ({ stored, instant }) => {
+    expect(iso(utcMs(stored))).toBe(instant);
   });
 });

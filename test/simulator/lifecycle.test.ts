@@ -151,6 +151,23 @@ describe("renewal at term end + 1 day, 00:00 UTC", () => {
     expect((await get())["effectiveStartDate"]).toBe("2027-01-10T00:00:00Z");
   });
 
+  it.each`
+    now                      | renewed
+    ${"2027-01-09T23:00:00"} | ${false}
+    ${"2027-01-10T00:00:00"} | ${true}
+  `("a hand-written file's dates without a zone are UTC, whatever the local time zone (now $now: renewed $renewed)", async ({ now, renewed }) => {
+    const zone = process.env["TZ"];
+    process.env["TZ"] = "Asia/Tokyo";
+    try {
+      const zoneless = { ...subscription(OLD), effectiveStartDate: "2026-01-10T10:00:00", commitmentEndDate: "2027-01-09T00:00:00" };
+      sim.load(state(now, [customer([zoneless])]));
+      expect((await get())["effectiveStartDate"]).toBe(renewed ? "2027-01-10T00:00:00Z" : "2026-01-10T10:00:00");
+    } finally {
+      if (zone === undefined) delete process.env["TZ"];
+      else process.env["TZ"] = zone;
+    }
+  });
+
   it("a custom term end date in the schedule ends the new term there", async () => {
     const schedule = { ...SCHEDULE, customTermEndDate: "2027-12-31T00:00:00Z" };
     sim.load(state("2026-06-01T00:00:00Z", [customer([subscription({ ...OLD, scheduledNextTermInstructions: schedule })])]));
