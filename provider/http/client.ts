@@ -215,10 +215,13 @@ export class HttpClient {
     const requestId = req.requestId ?? this.newId();
     const url = this.url(req.path);
     let refreshed = false;
+    // Set once after a 401: the renewed token itself, since token() may still answer from a
+    // cache (or a call in flight) that holds the refused one.
+    let renewed: string | null = null;
     let attempt = 1;
     for (;;) {
       const correlationId = this.newId();
-      const token = await this.options.auth.token();
+      const token = renewed ?? (await this.options.auth.token());
       const started = this.now();
       let response: AxiosResponse | undefined;
       let failure: AttemptFailure;
@@ -261,7 +264,8 @@ export class HttpClient {
         if (status === 401 && !refreshed) {
           refreshed = true;
           this.logLine(`${req.method} ${req.path} → 401 (${elapsed} ms, ${ids}); renewing the access token once`);
-          if ((await this.options.auth.refresh()) !== null) continue;
+          renewed = await this.options.auth.refresh();
+          if (renewed !== null) continue;
         }
         failure = { kind: "status", status, retryAfter: headersOf(response)["retry-after"] ?? null };
       }

@@ -148,6 +148,15 @@ describe("HttpClient", () => {
     expect(server.seen.map((r) => r.headers["authorization"])).toEqual(["Bearer token-1", "Bearer token-2"]);
   });
 
+  it("repeats the request after a 401 with the very token the renewal returned", async () => {
+    server.script({ status: 401 }, { status: 200, body: {} });
+    // A source whose token() still answers from a cache the renewal has not reached yet.
+    const auth = { token: () => Promise.resolve("cached-1"), refresh: () => Promise.resolve("renewed-2") };
+    const { http } = client({ auth });
+    await http.request({ method: "GET", path: "/v1/customers" });
+    expect(server.seen.map((r) => r.headers["authorization"])).toEqual(["Bearer cached-1", "Bearer renewed-2"]);
+  });
+
   it("gives up on a second 401 after one renewal", async () => {
     server.script({ status: 401, body: { code: "401", description: "Unauthorized" } });
     const auth = tokens();
