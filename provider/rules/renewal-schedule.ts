@@ -1,6 +1,18 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { RenewalInstructions, YamlEdit } from "../domain/types";
-import { isImmediate, makeStep, meaningfulSchedule, offerOf, renewalOffers, renewalValue, sameRenewal, withFix, withoutRenewal } from "./support";
+import {
+  defaultRenewal,
+  isImmediate,
+  makeStep,
+  meaningfulSchedule,
+  offerOf,
+  quantityAfter,
+  renewalOffers,
+  renewalValue,
+  sameRenewal,
+  withFix,
+  withoutRenewal,
+} from "./support";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
@@ -24,13 +36,15 @@ export const renewalSchedule: Rule = {
     }
     // Re-scheduling the same instructions after an immediate change is the reapply-renewal rule's step.
     if (wiped && sameRenewal(meaningfulSchedule(observed), target)) return NOTHING;
+    // What renews without this step, so a lower renewal.quantity reads as the reduction it is.
+    const from = renewalValue(current ?? defaultRenewal(observed, quantityAfter(observed, earlier)));
     const refusal = refuse(subject, target);
     if (refusal !== null) {
       const step = makeStep(subject, {
         ...base,
         timing: "blocked",
         action: "schedule-renewal",
-        from: current === null ? null : renewalValue(current),
+        from,
         to: renewalValue(target),
         reason: refusal.reason,
         call: { kind: "schedule-renewal", instructions: target },
@@ -41,7 +55,7 @@ export const renewalSchedule: Rule = {
     const step = makeStep(subject, {
       ...base,
       action: "schedule-renewal",
-      from: current === null ? null : renewalValue(current),
+      from,
       to: renewalValue(target),
       call: { kind: "schedule-renewal", instructions: target },
     });

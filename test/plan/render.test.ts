@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../provider/domain/types";
 import { renderJson, renderMarkdown, renderText } from "../../provider/plan";
+import { describeChange } from "../../provider/plan/render";
 import { demoState } from "../../provider/simulator/demo";
 import { desiredOf, NOW, Tenant } from "./fixtures";
 
@@ -41,6 +42,11 @@ describe("plan renderers", () => {
     for (const step of json.steps) {
       expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "rule", "reason", "hint", "cost"]);
     }
+  });
+
+  it("shows a renewal that lowers the seats as a change from what renews today, not only the new count", () => {
+    const step = plan.steps.find((s) => s.subscription === "teams-essentials" && s.action === "schedule-renewal");
+    expect(step === undefined ? null : describeChange(step)).toBe("4 × CFQ7TTC0JN4R:0002 P1M/monthly → 2 × CFQ7TTC0JN4R:0002 P1M/monthly");
   });
 
   it("colours text only when asked", () => {
