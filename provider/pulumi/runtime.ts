@@ -2,10 +2,13 @@
 // (provider.ts) only `require`s this module from the installed seatplan package and forwards each
 // call, so nothing here is ever part of the Pulumi state.
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { applySubscription } from "../apply";
 import type { Backend } from "../backends/backend";
 import { DEFAULT_BACKEND, openBackend } from "../cli/backend-factory";
+import { DEFAULT_SIMULATOR_STATE } from "../cli/commands/simulator";
 import { ConfigError, isBackendError } from "../domain/errors";
 import type {
   Catalog,
@@ -245,10 +248,13 @@ async function backendFor(settings: Settings): Promise<{ backend: Backend; key: 
 /**
  * The embedded simulator's clock, so `preview` plans at the instant `up` will (its state file may
  * hold a clock days behind the real one). Reading it is a local file read, not an API call; other
- * backends are not opened here (a REST backend has no clock to offer without a request).
+ * backends are not opened here (a REST backend has no clock to offer without a request), nor is a
+ * state file that does not exist yet (there is no tenant to plan against: the real clock it is).
  */
 async function simulatorClock(settings: Settings): Promise<Date | undefined> {
   if ((settings.SEATPLAN_BACKEND || DEFAULT_BACKEND) !== DEFAULT_BACKEND) return undefined;
+  // Opening a missing state file creates the demo tenant: a write, which preview must never make.
+  if (!existsSync(resolve(process.cwd(), settings.SEATPLAN_SIMULATOR_STATE || DEFAULT_SIMULATOR_STATE))) return undefined;
   const { backend } = await backendFor(settings);
   return backend.now ? new Date(await backend.now()) : undefined;
 }

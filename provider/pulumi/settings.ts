@@ -49,8 +49,9 @@ export function mergeSettings(env: Readonly<Record<string, string | undefined>>,
 
 /**
  * The fixed planning instant (`SEATPLAN_NOW` / `seatplan:now`), if one is set. Without it the
- * provider plans at the backend's clock where it may call the backend (create, update, delete),
- * and at the real clock in `diff`, which must not call it.
+ * provider plans at the backend's clock where it may call the backend (create, update, delete);
+ * `diff`, which must not call it, reads the embedded simulator's clock from its state file and
+ * otherwise plans at the real clock.
  */
 export function fixedNow(settings: Settings): Date | undefined {
   const value = settings.SEATPLAN_NOW;

@@ -217,6 +217,21 @@ describe("diff: the planner on the stored outputs, without a backend call", () =
     expect(fs.readFileSync(later, "utf8")).toBe(before);
   });
 
+  it("without SEATPLAN_NOW and with no simulator state file, plans at the real clock and creates no file", async () => {
+    const missing = path.join(dir, "no-simulator", "simulator.json");
+    vi.stubEnv("SEATPLAN_NOW", "");
+    vi.stubEnv("SEATPLAN_BACKEND", "");
+    vi.stubEnv("SEATPLAN_SIMULATOR_STATE", missing);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(DEMO_NOW));
+    try {
+      expect(await provider.diff(DEMO_SUBSCRIPTIONS.businessBasic, basic, inputs({ ...DEMO_ENTRIES.businessBasic, quantity: 4 }))).toEqual({ changes: true });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(fs.existsSync(path.join(dir, "no-simulator"))).toBe(false);
+  });
+
   it("leaves an entry linked by upgrade.into to the engine's input comparison: the other end's live state is not in this state", async () => {
     const into = { ...DEMO_ENTRIES.appsForBusiness, upgrade: { to: "CFQ7TTC0LCHC:0002", quantity: null, into: "premium", acknowledge: "irreversible" } };
     const premium = entry("premium", { offer: "CFQ7TTC0LCHC:0002", term: "P1Y", billing: "annual", quantity: 3 });
