@@ -40,8 +40,6 @@ export const CODES = {
   subscriptionNotFound: "20003",
   /** 400: malformed request. */
   invalidInput: "800002",
-  /** 400: the cart was already checked out and can no longer change. */
-  cartSubmitted: "800065",
   /** 400: seats removed outside their 7-day (cancellationWindowHours) window. */
   lateDecrease: "800090",
   /** 400: status change other than cancelling. */
