@@ -116,7 +116,8 @@ export function describeGenerically(f: HttpFailure): FailureDescription {
 
 function attemptFailureOf(e: unknown): AttemptFailure {
   if (isAxiosError(e)) {
-    if (e.code === "ETIMEDOUT" || (e.code === "ECONNABORTED" && /timeout/i.test(e.message))) return { kind: "timeout" };
+    // The attempt's deadline is classified by the caller; this is the socket's own (connect) timeout.
+    if (e.code === "ETIMEDOUT") return { kind: "timeout" };
     if (typeof e.code === "string" && e.code !== "ERR_BAD_REQUEST" && e.code !== "ERR_BAD_RESPONSE") return { kind: "network", code: e.code };
   }
   return { kind: "unknown" };
