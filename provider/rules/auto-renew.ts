@@ -1,4 +1,3 @@
-import { renewalTarget } from "./renewal-target";
 import { costDelta, defaultRenewal, isImmediate, makeStep, meaningfulSchedule, quantityAfter, yearlyCost } from "./support";
 import { NOTHING, type Rule } from "./types";
 
@@ -9,11 +8,10 @@ export const autoRenew: Rule = {
   evaluate(subject, earlier) {
     const { desired, observed, catalog } = subject;
     if (desired.status !== "active" || desired.autoRenew === observed.autoRenew) return NOTHING;
-    const plain = defaultRenewal(observed, quantityAfter(observed, earlier));
-    // Enabling renews into what the YAML schedules; disabling drops what would have renewed.
-    const renewing = desired.autoRenew
-      ? (renewalTarget(subject, earlier) ?? plain)
-      : (!earlier.some(isImmediate) && meaningfulSchedule(observed)) || plain;
+    // What renews as things stand (the schedule, unless an immediate change wipes it): enabling
+    // adds it, disabling drops it. A renewal change the YAML asks for is the delta of its own,
+    // later step (schedule-renewal, deferred decrease), so counting it here would count it twice.
+    const renewing = (!earlier.some(isImmediate) && meaningfulSchedule(observed)) || defaultRenewal(observed, quantityAfter(observed, earlier));
     const yearly = yearlyCost(catalog, renewing, renewing.quantity);
     const step = makeStep(subject, {
       action: desired.autoRenew ? "enable-auto-renew" : "disable-auto-renew",

@@ -11,6 +11,9 @@ const ROWS: readonly (readonly [string, readonly LiveSpec[], Readonly<Record<str
   ["a reduction deferred to renewal", [APPS], { apps: entryOf(APPS, { quantity: 1 }) }, "defer", [["decrease-quantity", -211.2]]],
   ["a renewal switched to monthly billing (9.24 a month)", [APPS], { apps: entryOf(APPS, { renewal: { billing: "monthly" } }) }, "block", [["schedule-renewal", 15.84]]],
   ["auto-renew off drops the next year", [APPS], { apps: entryOf(APPS, { autoRenew: false }) }, "block", [["disable-auto-renew", -316.8]]],
+  // Auto-renew on renews the subscription as it is; the renewal change is the next step's delta (the two add up).
+  ["auto-renew on with fewer seats at renewal", [{ ...APPS, autoRenew: false }], { apps: entryOf(APPS, { renewal: { quantity: 1 } }) }, "block", [["enable-auto-renew", 316.8], ["schedule-renewal", -211.2]]],
+  ["auto-renew on with a reduction deferred to renewal", [{ ...APPS, autoRenew: false }], { apps: entryOf(APPS, { quantity: 1 }) }, "defer", [["enable-auto-renew", 316.8], ["decrease-quantity", -211.2]]],
   ["a cancellation inside the window", [FRESH], { basic: entryOf(FRESH, { status: "cancelled" }) }, "block", [["cancel", -378]]],
   ["an upgrade from Exchange Plan 1 to Plan 2", [EXCHANGE], { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) }, "block", [["upgrade", 480]]],
   ["a purchase of 5 Entra ID P1 seats", [], { entra: { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5 } }, "block", [["purchase", 360]]],
