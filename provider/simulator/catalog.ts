@@ -30,7 +30,10 @@ export interface CatalogEntry {
 }
 
 const BUSINESS_FAMILIES = new Set(["business", "apps", "teams"]);
-/** Microsoft 365 Business plans allow at most 300 seats per customer. */
+/**
+ * Microsoft caps Business plans at 300 seats per customer; the simulator applies it as the SKU's
+ * `maximumQuantity`, i.e. per subscription (two subscriptions of one plan may hold 300 each).
+ */
 export const BUSINESS_MAX_SEATS = 300;
 export const DEFAULT_MAX_SEATS = 50_000;
 export const DEFAULT_CURRENCY = "EUR";
