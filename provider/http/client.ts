@@ -79,7 +79,7 @@ export interface HttpClientOptions {
   readonly timeoutMs?: number;
   /** Requests in flight per scope (customer). @default 4 */
   readonly concurrencyPerScope?: number;
-  /** Sockets per host across all scopes. @default 64 */
+  /** Attempts in flight (one socket each) across all scopes; more wait for a free one. @default 64 */
   readonly maxSockets?: number;
   /** @default a setTimeout promise */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -123,6 +123,9 @@ function attemptFailureOf(e: unknown): AttemptFailure {
   return { kind: "unknown" };
 }
 
+/** One attempt's outcome: an answer (any status), or no answer and why. */
+type Sent = { readonly response: AxiosResponse; readonly failure?: undefined } | { readonly response?: undefined; readonly failure: AttemptFailure };
+
 function headersOf(response: AxiosResponse): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(response.headers as Record<string, unknown>)) {
@@ -149,6 +152,8 @@ export class HttpClient {
   private readonly redact: Redactor;
   private readonly describe: (failure: HttpFailure) => FailureDescription;
   private readonly limits = new Map<string, pLimit.Limit>();
+  /** One attempt per socket: an attempt's deadline must not run while it queues for one. */
+  private readonly sockets: pLimit.Limit;
   private lastServerClock: string | null = null;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
@@ -166,6 +171,7 @@ export class HttpClient {
     this.describe = options.describe ?? describeGenerically;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     const maxSockets = options.maxSockets ?? 64;
+    this.sockets = pLimit(maxSockets);
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
     this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
     this.axios = axios.create({
@@ -224,32 +230,9 @@ export class HttpClient {
       const correlationId = this.newId();
       const token = renewed ?? (await this.options.auth.token());
       const started = this.now();
-      let response: AxiosResponse | undefined;
-      let failure: AttemptFailure;
-      // A deadline for the whole attempt: axios' own `timeout` is the longest silence on the
-      // socket, so a server that trickles its answer would hold a run for ever.
-      const deadline = AbortSignal.timeout(this.timeoutMs);
-      try {
-        response = await this.axios.request({
-          method: req.method,
-          url,
-          signal: deadline,
-          ...(req.query === undefined ? {} : { params: req.query }),
-          ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
-          headers: {
-            ...this.options.headers,
-            ...req.headers,
-            Accept: "application/json",
-            ...(req.body === undefined ? {} : { "Content-Type": "application/json" }),
-            Authorization: `Bearer ${token}`,
-            "MS-RequestId": requestId,
-            "MS-CorrelationId": correlationId,
-          },
-        });
-      } catch (e) {
-        response = undefined;
-        failure = deadline.aborted ? { kind: "timeout" } : attemptFailureOf(e);
-      }
+      const sent = await this.sockets(() => this.send(url, token, requestId, correlationId, req));
+      const response = sent.response;
+      let failure = sent.failure;
       const ids = `MS-RequestId ${requestId}, MS-CorrelationId ${correlationId}`;
       const elapsed = this.now() - started;
       if (response) {
@@ -289,6 +272,35 @@ export class HttpClient {
       }
       this.logLine(`${req.method} ${req.path} → ${outcome} (${elapsed} ms, attempt ${attempt}, ${ids}); giving up: ${decision.reason}`);
       throw this.buildError(req, requestId, attempt, decision.exhausted, response, failure);
+    }
+  }
+
+  /**
+   * One attempt, under a deadline for the whole of it: axios' own `timeout` is the longest
+   * silence on the socket, so a server that trickles its answer would hold a run for ever.
+   */
+  private async send(url: string, token: string, requestId: string, correlationId: string, req: HttpRequest): Promise<Sent> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const response = await this.axios.request({
+        method: req.method,
+        url,
+        signal: deadline,
+        ...(req.query === undefined ? {} : { params: req.query }),
+        ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
+        headers: {
+          ...this.options.headers,
+          ...req.headers,
+          Accept: "application/json",
+          ...(req.body === undefined ? {} : { "Content-Type": "application/json" }),
+          Authorization: `Bearer ${token}`,
+          "MS-RequestId": requestId,
+          "MS-CorrelationId": correlationId,
+        },
+      });
+      return { response };
+    } catch (e) {
+      return { failure: deadline.aborted ? { kind: "timeout" } : attemptFailureOf(e) };
     }
   }
 

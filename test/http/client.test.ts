@@ -114,6 +114,16 @@ describe("HttpClient", () => {
     expect(log[0]).toMatch(/^GET \/v1\/customers → timeout \(\d+ ms, attempt 1, MS-RequestId id-1, MS-CorrelationId id-2\); retrying in 375 ms$/);
   });
 
+  it("starts an attempt's deadline when a socket is free, not while it queues for one", async () => {
+    // One socket, five requests of 120 ms: the fifth waits 480 ms for the socket, longer than
+    // the 400 ms deadline, yet is itself quick.
+    server.script({ status: 200, body: {}, delayMs: 120 });
+    const { http, delays } = client({ timeoutMs: 400, maxSockets: 1, concurrencyPerScope: 5 });
+    await Promise.all([...Array(5).keys()].map(() => http.request({ method: "GET", path: "/v1/customers" })));
+    expect(delays).toEqual([]);
+    expect(server.seen).toHaveLength(5);
+  });
+
   it("turns a business error into a BackendError at once, with the request id in the message", async () => {
     server.script({ status: 400, body: { code: "800090", description: "Subscription quantity cannot be decreased" } });
     const { http, delays } = client();
