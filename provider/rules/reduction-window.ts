@@ -1,4 +1,5 @@
 import type { YamlEdit } from "../domain/types";
+import { renewalRefusal } from "./renewal-schedule";
 import { deferredReduction, renewalCost, renewalTarget } from "./renewal-target";
 import {
   costDelta,
@@ -67,12 +68,15 @@ export const reductionWindow: Rule = {
       const instructions = renewalTarget(subject, earlier);
       if (instructions === null) return NOTHING;
       if (!earlier.some(isImmediate) && sameRenewal(meaningfulSchedule(observed), instructions)) return NOTHING;
+      // The deferral is a renewal schedule: what the catalog refuses there is refused here too.
+      const refusal = renewalRefusal(subject, instructions);
       const step = makeStep(subject, {
         ...base,
-        timing: "at-renewal",
-        reason: `${why}; policy.reductions: defer reduces at renewal`,
+        timing: refusal === null ? "at-renewal" : "blocked",
+        reason: refusal === null ? `${why}; policy.reductions: defer reduces at renewal` : `${why}, and it cannot be deferred: ${refusal.reason}`,
         cost: renewalCost(subject, earlier, instructions),
         call: { kind: "schedule-renewal", instructions },
+        ...(refusal === null ? {} : withFix(refusal.edits, refusal.purpose)),
       });
       return { steps: [step], warnings: [] };
     }

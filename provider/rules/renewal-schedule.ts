@@ -22,8 +22,8 @@ export const renewalSchedule: Rule = {
   evaluate(subject, earlier) {
     const { desired, observed } = subject;
     if (desired.status !== "active" || !desired.autoRenew) return NOTHING;
-    // A deferred reduction planned earlier already schedules this very target.
-    if (earlier.some((s) => s.timing !== "blocked" && s.call?.kind === "schedule-renewal")) return NOTHING;
+    // A deferred reduction planned earlier already schedules this very target (or says why it cannot).
+    if (earlier.some((s) => s.rule === "reduction-window" && s.call?.kind === "schedule-renewal")) return NOTHING;
     const target = renewalTarget(subject, earlier);
     const wiped = earlier.some(isImmediate);
     const current = wiped ? null : meaningfulSchedule(observed);
@@ -38,7 +38,7 @@ export const renewalSchedule: Rule = {
     if (wiped && sameRenewal(meaningfulSchedule(observed), target)) return NOTHING;
     // What renews without this step, so a lower renewal.quantity reads as the reduction it is.
     const from = renewalValue(current ?? defaultRenewal(observed, quantityAfter(observed, earlier)));
-    const refusal = refuse(subject, target);
+    const refusal = renewalRefusal(subject, target);
     if (refusal !== null) {
       const step = makeStep(subject, {
         ...base,
@@ -64,7 +64,7 @@ export const renewalSchedule: Rule = {
 };
 
 /** What the catalog refuses about the next term: an offer it cannot renew into, a combination it does not sell, a seat count out of bounds. */
-function refuse(subject: Subject, target: RenewalInstructions): { reason: string; edits: readonly YamlEdit[]; purpose: string } | null {
+export function renewalRefusal(subject: Subject, target: RenewalInstructions): { reason: string; edits: readonly YamlEdit[]; purpose: string } | null {
   const { observed, catalog, desired } = subject;
   const options = renewalOffers(catalog, observed.offer);
   if (!options.includes(target.offer)) {

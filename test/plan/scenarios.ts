@@ -55,6 +55,20 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["apps", "decrease-quantity", "at-renewal", RENEW_APPS, null]],
   },
   {
+    name: "a deferred reduction with a renewal offer the catalog cannot renew into is blocked, not left to fail at apply",
+    policy: "defer",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 1, renewal: { offer: OFFERS.businessBasic } }) },
+    expect: [["apps", "decrease-quantity", "blocked", null, "remove renewal to renew into the same offer (add a new entry to buy the other one)"]],
+  },
+  {
+    name: "a deferred reduction with a renewal term the catalog does not sell is blocked",
+    policy: "defer",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { quantity: 1, renewal: { term: "P3Y" } }) },
+    expect: [["apps", "decrease-quantity", "blocked", null, "remove renewal to renew with a term and billing the catalog sells"]],
+  },
+  {
     name: "a reduction inside the window happens now",
     live: [FRESH],
     entries: { basic: entryOf(FRESH, { quantity: 4 }) },
