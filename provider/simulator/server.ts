@@ -166,20 +166,23 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The body as text; one over {@link MAX_BODY_BYTES} is read to its end but kept out of memory. */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SimError(413, CODES.invalidInput, `Invalid request input: the body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      // Refused only once it is all read: answering earlier resets the client's connection.
+      if (size > MAX_BODY_BYTES) {
+        reject(new SimError(413, CODES.invalidInput, `Invalid request input: the body exceeds ${MAX_BODY_BYTES} bytes; send one subscription or cart per request`));
+      } else {
+        resolve(Buffer.concat(chunks).toString("utf8"));
+      }
+    });
     req.on("error", reject);
   });
 }

@@ -279,6 +279,13 @@ describe("requests the simulator does not know", () => {
     expect(res.body).toEqual({ code, description });
   });
 
+  it("a body over 1 MB is refused with 413 and a reason, not a dropped connection", async () => {
+    given("2026-01-11T00:00:00Z");
+    const res = await sim.call("PATCH", subPath(), { friendlyName: "x".repeat(1_100_000) });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ code: "800002", description: "Invalid request input: the body exceeds 1000000 bytes; send one subscription or cart per request" });
+  });
+
   it("a wrong method is told the methods the path takes in Allow", async () => {
     given("2026-01-11T00:00:00Z");
     expect((await sim.call("DELETE", subPath())).headers.get("allow")).toBe("GET, PATCH");
