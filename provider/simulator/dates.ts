@@ -53,6 +53,8 @@ const HAS_ZONE = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
  * renewing a day early east of UTC), so a date-time without a zone is read as UTC here.
  */
 export function utcMs(iso: string): number {
+  // A hand-written file may lack a date the types promise (a lot's deadline): NaN, as Date.parse.
+  if (typeof iso !== "string") return Number.NaN;
   return Date.parse(iso.includes("T") && !HAS_ZONE.test(iso) ? `${iso}Z` : iso);
 }
 

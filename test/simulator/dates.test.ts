@@ -50,4 +50,8 @@ describe("dates of the state file", () => {
   `("$stored is the instant $instant (no zone: UTC)", ({ stored, instant }) => {
     expect(iso(utcMs(stored))).toBe(instant);
   });
+
+  it("a missing date (a hand-written file) is NaN, not a crash", () => {
+    expect(utcMs(undefined as unknown as string)).toBeNaN();
+  });
 });
