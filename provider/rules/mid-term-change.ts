@@ -1,5 +1,5 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { costDelta, dayText, makeStep, renewalAt, renewalOffers, withFix, yearlyCost } from "./support";
+import { costDelta, dayText, makeStep, offerOf, renewalAt, renewalOffers, withFix, yearlyCost } from "./support";
 import { NOTHING, type Rule } from "./types";
 
 /** Offer, term and billing are fixed for the term (NCE): they move to `renewal:`, or the offer to `upgrade:`. */
@@ -37,11 +37,14 @@ export const midTermChange: Rule = {
       );
     }
     if (desired.term !== observed.term || desired.billing !== observed.billing) {
+      // Moving the change to renewal only helps if the offer renewed into is sold that way.
+      const renewsInto = offerOf(catalog, desired.renewal?.offer ?? observed.offer);
+      const unsold = renewsInto?.terms.some((t) => t.term === desired.term && t.billing === desired.billing) === false ? renewsInto : undefined;
       const edits: YamlEdit[] = [];
       for (const field of ["term", "billing"] as const) {
         if (desired[field] === observed[field]) continue;
         edits.push({ path: field, value: observed[field] });
-        if (desired.renewal?.[field] === undefined) edits.push({ path: `renewal.${field}`, value: desired[field] });
+        if (unsold === undefined && desired.renewal?.[field] === undefined) edits.push({ path: `renewal.${field}`, value: desired[field] });
       }
       steps.push(
         makeStep(subject, {
@@ -52,7 +55,9 @@ export const midTermChange: Rule = {
           rule: midTermChange.id,
           reason: `term and billing frequency cannot change mid-term (${observed.term}/${observed.billing} → ${desired.term}/${desired.billing})`,
           cost: costDelta(catalog, yearlyCost(catalog, { ...observed, term: desired.term, billing: desired.billing }, observed.quantity), now),
-          ...withFix([...edits, ...renews], `to change them at renewal on ${when}`),
+          ...(unsold === undefined
+            ? withFix([...edits, ...renews], `to change them at renewal on ${when}`)
+            : withFix(edits, `to keep them (${unsold.name} is not sold as ${desired.term}/${desired.billing})`)),
         }),
       );
     }

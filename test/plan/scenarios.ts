@@ -267,6 +267,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: "a term change to a term the catalog does not sell is blocked; the hint keeps the term instead of scheduling it",
+    live: [APPS],
+    entries: { apps: entryOf(APPS, { term: "P3Y" }) },
+    expect: [["apps", "schedule-renewal", "blocked", null, "set term: P1Y to keep them (Microsoft 365 Apps for business is not sold as P3Y/annual)"]],
+  },
+  {
     name: "a billing change mid-term is blocked; the hint moves it to renewal",
     live: [APPS],
     entries: { apps: entryOf(APPS, { billing: "monthly" }) },
