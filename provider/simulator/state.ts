@@ -24,7 +24,7 @@ export interface SimState {
   customers: SimCustomer[];
   /** Extension: injected faults (`POST /_sim/faults`), shared by every process on the file. */
   faults?: SimFault[];
-  /** Extension: first responses of writes by `MS-RequestId`, kept 24 h (simulated clock) for replay. */
+  /** Extension: first responses of writes by `MS-RequestId`, kept 24 h (simulated clock) for replay, the newest 1,000 at most. */
   replay?: Record<string, StoredResponse>;
 }
 
