@@ -20,6 +20,8 @@ describe("partner-center configuration", () => {
       { ...APP, SEATPLAN_ENDPOINT: "http://127.0.0.1:4010/", SEATPLAN_AUTHORITY: "https://login.microsoftonline.us/t-1/" },
       { endpoint: "http://127.0.0.1:4010", authority: "https://login.microsoftonline.us/t-1", credentials: { kind: "app" } },
     ],
+    ["plain http to localhost (a local simulator)", { ...APP, SEATPLAN_ENDPOINT: "http://localhost:4010" }, { endpoint: "http://localhost:4010" }],
+    ["plain http to the IPv6 loopback", { ...APP, SEATPLAN_ENDPOINT: "http://[::1]:4010" }, { endpoint: "http://[::1]:4010" }],
     ["empty values count as unset", { ...APP, SEATPLAN_ACCESS_TOKEN: "", SEATPLAN_REFRESH_TOKEN: " " }, { credentials: { kind: "app" } }],
   ])("%s", (_name, settings, expected) => {
     expect(partnerCenterConfig(settings)).toMatchObject(expected);
@@ -34,6 +36,11 @@ describe("partner-center configuration", () => {
       `SEATPLAN_CLIENT_ID and SEATPLAN_CLIENT_SECRET are not set, needed for app+user access (SEATPLAN_REFRESH_TOKEN is set); ${HOW}`,
     ],
     ["an endpoint that is no URL", { SEATPLAN_ACCESS_TOKEN: "x", SEATPLAN_ENDPOINT: "api.partnercenter" }, 'SEATPLAN_ENDPOINT is not a URL: "api.partnercenter"; expected e.g. https://api.partnercenter.microsoft.com'],
+    [
+      "a plain-http endpoint off this machine (the token would travel unencrypted)",
+      { SEATPLAN_ACCESS_TOKEN: "x", SEATPLAN_ENDPOINT: "http://api.partnercenter.microsoft.com" },
+      'SEATPLAN_ENDPOINT must use https for api.partnercenter.microsoft.com (plain http would send the access token unencrypted; http is accepted only for a local simulator on 127.0.0.1, ::1 or localhost): "http://api.partnercenter.microsoft.com"',
+    ],
     ["a plain-http authority (MSAL refuses it)", { ...APP, SEATPLAN_AUTHORITY: "http://127.0.0.1:1/t" }, 'SEATPLAN_AUTHORITY must use https: "http://127.0.0.1:1/t"'],
   ])("refuses %s with a ConfigError naming the variable", (_name, settings, message) => {
     const error = (() => {

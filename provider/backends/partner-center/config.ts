@@ -40,7 +40,15 @@ function url(settings: PartnerCenterSettings, name: "SEATPLAN_ENDPOINT" | "SEATP
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(`${name} must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}: ${JSON.stringify(v)}`);
   }
+  // The bearer token travels with every call: plain http only to this machine (a local simulator).
+  if (parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
+    throw new ConfigError(`${name} must use https for ${parsed.hostname} (plain http would send the access token unencrypted; http is accepted only for a local simulator on 127.0.0.1, ::1 or localhost): ${JSON.stringify(v)}`);
+  }
   return v.replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /**
