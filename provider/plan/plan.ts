@@ -53,7 +53,8 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
     }
     unmanaged.push(
       ...observed.subscriptions
-        .filter((s) => s.status !== "deleted" && !claimed.has(s.id))
+        // Ended subscriptions stay listed by Partner Center for years; they are nobody's to manage.
+        .filter((s) => s.status !== "deleted" && s.status !== "expired" && !claimed.has(s.id))
         .sort((a, b) => compare(a.friendlyName, b.friendlyName) || compare(a.id, b.id))
         .map((s) => ({
           customer: customer.key,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { purchase, SUBSCRIPTION_RULES, subscriptionStatus } from "../../provider/rules";
-import { scenarioDesired, shape, stateOf, Tenant } from "./fixtures";
+import { APPS, entryOf, EXCHANGE, FRESH, LOTS, scenarioDesired, shape, stateOf, Tenant } from "./fixtures";
 import { SCENARIOS } from "./scenarios";
 
 const RULE_IDS = [...SUBSCRIPTION_RULES.map((r) => r.id), purchase.id, subscriptionStatus.id, "identity"];
@@ -22,6 +22,16 @@ describe("plan: the rule table", () => {
     expect(p.warnings.map((w) => w.code)).toEqual(scenario.warnings ?? []);
     p.steps.forEach((s) => seen.add(s.rule));
     p.warnings.forEach((w) => seen.add(w.code));
+  });
+
+  it("lists live subscriptions no entry matches as unmanaged, not the ones that were cancelled or expired", async () => {
+    const live = [APPS, { ...FRESH, status: "expired" }, { ...LOTS, status: "deleted" }, { ...EXCHANGE, status: "suspended" }];
+    tenant = await Tenant.of(stateOf({ name: "", live, entries: {}, expect: [] }));
+    const p = await tenant.plan(scenarioDesired({ name: "", live, entries: { other: { ...entryOf(APPS), friendlyName: "other" } }, expect: [] }));
+    expect(p.unmanaged.map((u) => [u.friendlyName, u.status])).toEqual([
+      ["apps", "active"],
+      ["exchange", "suspended"],
+    ]);
   });
 
   it("covers every rule", () => {
