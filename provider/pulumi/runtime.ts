@@ -41,6 +41,12 @@ const processState: {
 /** The engine's placeholder for a value not known before apply. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Whether a value, at any depth, holds a value not known before apply. */
+function hasUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  return typeof value === "object" && value !== null && Object.values(value).some(hasUnknown);
+}
+
 /** Inputs and outputs as the provider host passes them: with the serialized provider beside them. */
 type WithProvider<T> = T & { readonly __provider?: string };
 
@@ -50,7 +56,7 @@ export function configure(config: ConfigSource): void {
 
 /** Validation only (no backend): the checks `seatplan validate` runs, on this entry. */
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  if (Object.values(news).some((v) => v === UNKNOWN)) return { inputs: news };
+  if (hasUnknown(news)) return { inputs: news };
   const result = desiredOf(news);
   if ("failures" in result) return { inputs: news, failures: [...result.failures] };
   return { inputs: inputsOf(result.desired, String(news["providerVersion"])) };
@@ -63,6 +69,9 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
  * any step the rules allow; a blocked step fails with its reason and the YAML that would work.
  */
 export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
+  // A `Subscription` declared with computed inputs has them unknown in preview: the engine's own
+  // input comparison judges it, and `up` plans it with the real values.
+  if (hasUnknown(news)) return {};
   const label = labelOf(news);
   refuseRebinding(label, id, olds, news);
   // Outputs written by another seatplan version may not read as this one's: update rewrites them

@@ -23,6 +23,8 @@ import {
 } from "./support";
 
 const dir = tempDir("provider");
+/** What the provider host passes for a value not known before apply (preview of a computed input). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const provider = new SubscriptionProvider();
 
 /** A config as `configure()` receives it (keys with a namespace are read as they are). */
@@ -140,6 +142,11 @@ describe("check: the YAML validation on the inputs", () => {
     expect(await provider.check({} as SubscriptionInputs, news)).toEqual({ inputs: news, failures: [failure] });
   });
 
+  it("leaves inputs not known before apply alone, wherever they are: preview must not fail on them", async () => {
+    const news = { ...inputs(DEMO_ENTRIES.businessBasic), related: [UNKNOWN] } as unknown as SubscriptionInputs;
+    expect(await provider.check({} as SubscriptionInputs, news)).toEqual({ inputs: news });
+  });
+
   it("opens no backend: a partner-center stack without credentials still checks", async () => {
     vi.stubEnv("SEATPLAN_BACKEND", "partner-center");
     const news = inputs(DEMO_ENTRIES.businessBasic);
@@ -236,6 +243,14 @@ describe("diff: the planner on the stored outputs, without a backend call", () =
     const into = { ...DEMO_ENTRIES.appsForBusiness, upgrade: { to: "CFQ7TTC0LCHC:0002", quantity: null, into: "premium", acknowledge: "irreversible" } };
     const premium = entry("premium", { offer: "CFQ7TTC0LCHC:0002", term: "P1Y", billing: "annual", quantity: 3 });
     expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, { ...inputs(into), related: [premium] })).toEqual({});
+  });
+
+  it.each([
+    { what: "the tenant id", news: (): SubscriptionInputs => ({ ...inputs(DEMO_ENTRIES.appsForBusiness), customerTenantId: UNKNOWN }) },
+    { what: "the entry", news: (): SubscriptionInputs => ({ ...inputs(DEMO_ENTRIES.appsForBusiness), entry: UNKNOWN as unknown as SubscriptionEntry }) },
+    { what: "a related entry", news: (): SubscriptionInputs => ({ ...inputs(DEMO_ENTRIES.appsForBusiness), related: [UNKNOWN as unknown as SubscriptionEntry] }) },
+  ])("with $what not known before apply, leaves the decision to the engine instead of failing preview", async ({ news }) => {
+    expect(await provider.diff(DEMO_SUBSCRIPTIONS.appsForBusiness, apps, news())).toEqual({});
   });
 
   it("refuses to move the resource to another subscription or tenant", async () => {
