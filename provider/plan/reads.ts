@@ -5,7 +5,7 @@ import { resolveCustomer } from "./resolve";
 export interface CustomerReads {
   /** Source subscriptions of upgrades not done yet. */
   readonly eligibilities: readonly string[];
-  /** A reduction is planned (now, deferred or at renewal): the assigned-seat guard needs usage. */
+  /** A reduction or a cancel is planned (now, deferred or at renewal): the assigned-seat guard needs usage. */
   readonly usage: boolean;
   /** Aligned purchases: the end dates to ask for, by subscription key. */
   readonly termEndDates: readonly { readonly key: string; readonly term: Term; readonly cotermSubscriptionId?: string }[];
@@ -22,7 +22,11 @@ export function readsFor(customer: DesiredCustomer, live: readonly ObservedSubsc
   let usage = false;
   for (const r of resolved) {
     const { desired } = r;
-    if (desired.status !== "active") continue;
+    if (desired.status !== "active") {
+      // Cancelling takes every seat away: the assigned-seat check warns about the users on it.
+      if ((r.match.kind === "id" || r.match.kind === "friendlyName") && r.match.observed.status === "active") usage = true;
+      continue;
+    }
     if (r.match.kind === "none" && desired.alignEndDate !== undefined) {
       const align = desired.alignEndDate;
       if (align === "calendar-month") termEndDates.push({ key: desired.key, term: desired.term });

@@ -26,6 +26,15 @@ export const assignedSeats: Rule = {
       }
       return { steps: [], warnings };
     }
+    if (desired.status === "cancelled" && observed.status === "active" && assigned > 0) {
+      warnings.push(
+        warning(
+          subject,
+          "assigned-seats",
+          `${plural(assigned, "seat")} of ${name} ${assigned === 1 ? "is" : "are"} assigned to users beyond what other subscriptions hold: cancelling leaves them without a licence (unassign them first)`,
+        ),
+      );
+    }
     if (desired.status === "active" && renewalQuantity !== undefined && renewalQuantity < assigned) {
       warnings.push(
         warning(

@@ -527,6 +527,14 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: "cancelling a subscription whose seats are assigned to users warns before the users lose their licences",
+    live: [FRESH],
+    assigned: { [OFFERS.businessBasic]: 3 },
+    entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
+    expect: [["basic", "cancel", "now", NOW, null]],
+    warnings: ["assigned-seats"],
+  },
+  {
     name: "more seats than the SKU allows are blocked",
     live: [APPS],
     entries: { apps: entryOf(APPS, { quantity: 301 }) },
