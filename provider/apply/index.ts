@@ -16,6 +16,12 @@ export type StepOutcome =
 export interface ApplyContext {
   /** The customer's tenant id (the steps carry the YAML key). */
   readonly customerId: string;
+  /**
+   * The subscription as read when the steps were planned. Its etag keys the request id of the
+   * first write, so the same change made again after another one (auto-renew off, on, off)
+   * is a new operation, not a replay of the first — even when both plans ran at the same instant.
+   */
+  readonly observed?: ObservedSubscription;
 }
 
 /**
@@ -30,6 +36,8 @@ export async function applySubscription(steps: readonly PlanStep[], backend: Bac
   let subscriptionId = steps.find((s) => s.subscriptionId !== null)?.subscriptionId ?? null;
   const outcomes: StepOutcome[] = [];
   let failure: string | null = null;
+  // The state each write is based on: what was planned on, then what the last write left.
+  let basis: string | null = ctx.observed?.etag ?? null;
   for (const step of steps) {
     if (step.timing === "blocked") {
       outcomes.push({ step, status: "blocked", message: `${step.reason ?? "blocked"}${step.hint ? ` (hint: ${step.hint})` : ""}` });
@@ -39,32 +47,38 @@ export async function applySubscription(steps: readonly PlanStep[], backend: Bac
       outcomes.push({ step, status: "skipped", message: failure });
       continue;
     }
-    const outcome = await execute(step, subscriptionId, backend, ctx);
+    const outcome = await execute(step, subscriptionId, backend, ctx, basis);
     outcomes.push(outcome);
-    if (outcome.status === "done") subscriptionId = outcome.subscription.id;
+    if (outcome.status === "done") {
+      subscriptionId = outcome.subscription.id;
+      basis = outcome.subscription.etag ?? null;
+    }
     if (outcome.status === "failed") failure = `not run: ${step.action} failed before it (${outcome.code})`;
   }
   return outcomes;
 }
 
 /**
- * Same step ⇒ same request id: a write retried or re-run after a lost response acts once. A
- * transition is not idempotent and Partner Center runs it asynchronously, so a re-plan may still
- * see the source untouched: its id must not depend on when it was planned (its `from` seats tell
- * a later, different upgrade apart). A PATCH sets values, so a new plan is a new operation.
+ * Same step on the same state ⇒ same request id: a write retried or re-run after a lost response
+ * acts once. `basis` is the etag of the subscription the write is based on: a re-run after a lost
+ * response finds it unchanged (same id, replayed), a change made after another write finds it
+ * changed (new id, acted on). Without an etag: a transition is not idempotent and Partner Center
+ * runs it asynchronously, so a re-plan may still see the source untouched — its id must not depend
+ * on when it was planned (its `from` seats tell a later, different upgrade apart); a PATCH sets
+ * values, so a new plan is a new operation.
  */
-export function requestIdOf(step: PlanStep, customerId: string): string {
-  const planned = step.call?.kind === "transition" ? null : step.effectiveAt;
+export function requestIdOf(step: PlanStep, customerId: string, basis: string | null = null): string {
+  const planned = basis !== null ? `etag:${basis}` : step.call?.kind === "transition" ? null : step.effectiveAt;
   return stableId([customerId, step.subscriptionId, step.subscription, step.action, JSON.stringify(step.call ?? null), JSON.stringify(step.from), JSON.stringify(step.to), planned]);
 }
 
-async function execute(step: PlanStep, subscriptionId: string | null, backend: Backend, ctx: ApplyContext): Promise<StepOutcome> {
+async function execute(step: PlanStep, subscriptionId: string | null, backend: Backend, ctx: ApplyContext, basis: string | null): Promise<StepOutcome> {
   const call = step.call;
   if (call === undefined) return { step, status: "failed", code: "no-call", message: `${step.action} carries no call to make` };
   if (call.kind !== "purchase" && subscriptionId === null) {
     return { step, status: "failed", code: "no-subscription", message: `${step.action} needs a subscription id and none is known yet` };
   }
-  const options: WriteOptions = { requestId: requestIdOf(step, ctx.customerId) };
+  const options: WriteOptions = { requestId: requestIdOf(step, ctx.customerId, call.kind === "purchase" ? null : basis) };
   try {
     if (call.kind === "transition") return await upgrade(step, call, subscriptionId ?? "", backend, ctx.customerId, options);
     const written = await write(call, subscriptionId ?? "", backend, ctx.customerId, options);

@@ -137,6 +137,21 @@ describe("apply", () => {
     expect(requestIdOf(steps(again, "apps")[0]!, TENANT)).not.toBe(requestIdOf(steps(first, "apps")[0]!, TENANT));
   });
 
+  it("acts on a change made again after another one at the same instant (auto-renew off, on, off): the etag it is based on keys the request id", async () => {
+    const off = { apps: entryOf(APPS, { autoRenew: false }) };
+    const on = { apps: entryOf(APPS) };
+    tenant = await Tenant.of(stateOf({ name: "", live: [APPS], entries: off, expect: [] }));
+    const apply = async (entries: Record<string, Entry>): Promise<boolean> => {
+      const p = await tenant!.plan(desiredOf(yamlOf("block", entries)));
+      const observed = await tenant!.backend.getSubscription(TENANT, APPS.id);
+      const outcomes = await applySubscription(steps(p, "apps"), tenant!.backend, { customerId: TENANT, observed });
+      expect(outcomes.map((o) => o.status)).toEqual(["done"]);
+      return (await tenant!.backend.getSubscription(TENANT, APPS.id)).autoRenew;
+    };
+    // The simulator's clock does not move: all three plans are made at one instant.
+    expect([await apply(off), await apply(on), await apply(off)]).toEqual([false, true, false]);
+  });
+
   it("refuses steps of two subscriptions in one call", async () => {
     const p = await planned([APPS, FRESH], { apps: entryOf(APPS, { quantity: 4 }), basic: entryOf(FRESH, { quantity: 4 }) });
     await expect(applySubscription(p.steps, tenant!.backend, { customerId: TENANT })).rejects.toThrow(
