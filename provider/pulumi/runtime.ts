@@ -124,7 +124,7 @@ export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<
     throw new Error(`${label}: status: cancelled, and tenant ${tenant} has no subscription named "${d.entry.friendlyName}", not even a cancelled one: there is nothing to manage; remove the entry from the YAML`);
   }
   if (bound !== null) console.log(`seatplan: ${label}: adopted subscription ${bound.id} (matched by ${match.kind === "id" ? "id" : "friendlyName"})`);
-  const { last, failure } = await execute(label, steps, backend, key, tenant);
+  const { last, failure } = await execute(label, steps, backend, key, tenant, bound);
   const subscription = last ?? bound;
   if (subscription === null) throw new Error(failure ?? `${label}: the plan neither matched nor bought a subscription`);
   if (failure !== null) throw partial(subscription, failure);
@@ -149,7 +149,7 @@ export async function update(id: string, olds: SubscriptionOutputs, news: WithPr
   }
   const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
   throwIfBlocked(label, steps);
-  const { last, failure } = await execute(label, steps, backend, key, tenant);
+  const { last, failure } = await execute(label, steps, backend, key, tenant, match.observed);
   const subscription = last ?? match.observed;
   const context = contextOf(news);
   if (failure !== null) throw initFailure(subscription, context, news.__provider, failure);
@@ -213,7 +213,7 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: [live] } } };
   const steps = plan(desired, observation, { now: await planningNow(backend), backend: backend.name }).steps;
   throwIfBlocked(label, steps);
-  const { failure } = await execute(label, steps, backend, key, tenant, false);
+  const { failure } = await execute(label, steps, backend, key, tenant, live, false);
   if (failure !== null) throw new Error(failure);
   const until = live.cancellationAllowedUntil;
   const closed = until === null ? "Partner Center reports no cancellation window for it" : `its cancellation window closed on ${instantText(until)}`;
@@ -293,10 +293,11 @@ async function execute(
   backend: Backend,
   key: string,
   tenant: string,
+  observed: ObservedSubscription | null,
   report = true,
 ): Promise<{ last: ObservedSubscription | null; failure: string | null }> {
   if (steps.length === 0) return { last: null, failure: null };
-  const outcomes = await applySubscription(steps, backend, { customerId: tenant });
+  const outcomes = await applySubscription(steps, backend, { customerId: tenant, ...(observed === null ? {} : { observed }) });
   processState.lists.delete(`${key}|${tenant}`);
   let last: ObservedSubscription | null = null;
   let failure: string | null = null;

@@ -351,6 +351,18 @@ describe("create, update, read and delete against the embedded simulator", () =>
     expect(error).toMatchObject({ id: DEMO_SUBSCRIPTIONS.appsForBusiness, properties: { quantity: 5, __provider: "" } });
   });
 
+  it("update acts on a change made again after another one at one instant (auto-renew off, on, off), instead of replaying the first answer", async () => {
+    const statePath = freshTenant("toggle");
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const olds = await stored(statePath, DEMO_SUBSCRIPTIONS.appsForBusiness, DEMO_ENTRIES.appsForBusiness);
+    const autoRenew = async (enabled: boolean): Promise<boolean> => {
+      await provider.update(DEMO_SUBSCRIPTIONS.appsForBusiness, olds, inputs({ ...DEMO_ENTRIES.appsForBusiness, autoRenew: enabled }));
+      return (await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.appsForBusiness)).autoRenew;
+    };
+    // SEATPLAN_NOW and the simulator's clock stay put: the three plans are made at one instant.
+    expect([await autoRenew(false), await autoRenew(true), await autoRenew(false)]).toEqual([false, true, false]);
+  });
+
   it("read returns the live subscription, drift included, in JSON-safe outputs", async () => {
     const statePath = freshTenant("read");
     const olds = await stored(statePath, DEMO_SUBSCRIPTIONS.businessBasic, DEMO_ENTRIES.businessBasic);
