@@ -12,6 +12,7 @@ import { midTermChange } from "./mid-term-change";
 import { reapplyRenewal } from "./reapply-renewal";
 import { reductionWindow } from "./reduction-window";
 import { renewalNeedsAutoRenew } from "./renewal-needs-auto-renew";
+import { renewalOverdue } from "./renewal-overdue";
 import { renewalSchedule } from "./renewal-schedule";
 import { rename } from "./rename";
 import { seatLimits } from "./seat-limits";
@@ -34,6 +35,7 @@ export const SUBSCRIPTION_RULES: readonly Rule[] = [
   rename,
   trialConversion,
   extendedServiceTerm,
+  renewalOverdue,
 ];
 
 /** An upgrade of every seat leaves the source empty: nothing but the upgrade applies to it. */

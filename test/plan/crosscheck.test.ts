@@ -38,20 +38,20 @@ describe("plan × simulator", () => {
   it.each(rows)("%s: the simulator accepts the planned steps and a re-plan is empty", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
     const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
-    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired);
+    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     for (const steps of bySubscription(planned.steps)) {
       const outcomes = await applySubscription(steps, tenant.backend, { customerId: TENANT });
       const ran = outcomes.filter((o) => o.status !== "blocked");
       expect(ran.map((o) => [o.step.action, o.status, o.status === "failed" ? o.message : ""])).toEqual(ran.map((o) => [o.step.action, "done", ""]));
     }
-    const replanned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired);
+    const replanned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     expect(shape(replanned)).toEqual(scenario.replan ?? shape(planned).filter(([, , timing]) => timing === "blocked"));
   });
 
   it.each(rows)("%s: the simulator refuses every blocked call when forced", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
     const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
-    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired);
+    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     const forced = planned.steps.filter((s) => s.timing === "blocked" && s.call !== undefined && !PLANNER_ONLY.has(s.rule));
     for (const step of forced) {
       const [outcome] = await applySubscription([{ ...step, timing: "now" }], tenant.backend, { customerId: TENANT });
@@ -64,7 +64,7 @@ describe("plan × simulator", () => {
   it.each(withHints)("%s: the hints, applied to the YAML, plan without a blocked step", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
     const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
-    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired);
+    const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     let entries = scenario.entries;
     for (const step of planned.steps.filter((s) => s.timing === "blocked")) {
       // The hint is the fix spelled out, so applying the fix is applying the hint.

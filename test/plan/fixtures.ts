@@ -156,6 +156,8 @@ export function simSubscription(spec: LiveSpec): SimSubscription {
 export interface Scenario {
   readonly name: string;
   readonly now?: string;
+  /** Plan at this later instant than the tenant's clock (`--now`, or Partner Center's renewal lag); the tenant stays at `now`. */
+  readonly planAt?: string;
   readonly policy?: "block" | "defer";
   readonly live: readonly LiveSpec[];
   /** Seats assigned to users, by offer. */
@@ -220,9 +222,9 @@ export class Tenant {
     return new Tenant(await SimulatorBackend.open({ statePath, createIfMissing: false, rateLimitPerMinute: 0 }), dir);
   }
 
-  async plan(desired: DesiredState): Promise<Plan> {
+  async plan(desired: DesiredState, at?: string): Promise<Plan> {
     const observation = await observe(desired, this.backend);
-    return plan(desired, observation, { now: new Date(await this.backend.now()), backend: this.backend.name });
+    return plan(desired, observation, { now: new Date(at ?? (await this.backend.now())), backend: this.backend.name });
   }
 
   close(): void {

@@ -17,7 +17,7 @@ describe("plan: the rule table", () => {
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
     tenant = await Tenant.of(stateOf(scenario));
-    const p = await tenant.plan(scenarioDesired(scenario));
+    const p = await tenant.plan(scenarioDesired(scenario), scenario.planAt);
     expect(shape(p)).toEqual(scenario.expect);
     expect(p.warnings.map((w) => w.code)).toEqual(scenario.warnings ?? []);
     p.steps.forEach((s) => seen.add(s.rule));

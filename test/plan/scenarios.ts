@@ -541,4 +541,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["apps", "increase-quantity", "blocked", null, "set quantity: 300 to stay within the SKU's seat limits (buy a second subscription for more)"]],
   },
   { name: "a trial that converts to paid is a warning, not a step", live: [TRIAL], entries: { trial: entryOf(TRIAL) }, expect: [], warnings: ["trial-conversion"] },
+  {
+    name: "a term that ended without the renewal showing yet is a warning: the plan's dates are the old term's",
+    planAt: "2026-12-29T06:00:00.000Z",
+    live: [APPS],
+    entries: { apps: entryOf(APPS) },
+    expect: [],
+    warnings: ["renewal-overdue"],
+  },
 ];
