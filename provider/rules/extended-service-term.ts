@@ -10,12 +10,16 @@ export const extendedServiceTerm: Rule = {
   rationale: "Since 2026-05-04 a term that is not renewed moves to a paid extended service term unless it is cancelled at term end.",
   evaluate(subject, earlier) {
     const { desired, observed } = subject;
-    const endsExplicitly = earlier.some((s) => s.action === "cancel-at-term-end" && s.timing !== "blocked");
-    if (desired.status !== "active" || desired.autoRenew || endsExplicitly) return NOTHING;
+    if (observed.status === "deleted" || observed.status === "expired") return NOTHING;
+    // Ending at term end is auto-renew off on every backend today (the explicit end-of-term
+    // action's API is unconfirmed), so a deferred cancel is exposed too; a cancel now is not.
+    const ran = (action: string): boolean => earlier.some((s) => s.action === action && s.timing !== "blocked");
+    const notRenewing = desired.status === "active" ? !desired.autoRenew : !ran("cancel") && (ran("cancel-at-term-end") || !observed.autoRenew);
+    if (!notRenewing) return NOTHING;
     if (Date.parse(observed.endDate) <= Date.parse(EST_START)) return NOTHING;
     const message =
       `auto-renew is off and the term ends on ${dayText(observed.endDate)} (after 2026-05-04): Microsoft moves it to a paid extended service term ` +
-      `(monthly price + 3%) unless it is cancelled at term end; set status: cancelled with policy.reductions: defer to end it explicitly`;
+      `(monthly price + 3%) unless it is cancelled at term end; seatplan cannot set that end-of-term choice yet (its API is unconfirmed): choose "cancel at end of term" for this subscription in Partner Center`;
     return { steps: [], warnings: [warning(subject, "extended-service-term", message)] };
   },
 };

@@ -163,6 +163,8 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [APPS],
     entries: { apps: entryOf(APPS, { status: "cancelled" }) },
     expect: [["apps", "cancel-at-term-end", "at-renewal", RENEW_APPS, null]],
+    // Ending at term end is auto-renew off: the paid extended service term still threatens.
+    warnings: ["extended-service-term"],
   },
   {
     name: "cancelling one millisecond after the window ends the subscription at term end with policy defer",
@@ -171,13 +173,22 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [FRESH],
     entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
     expect: [["basic", "cancel-at-term-end", "at-renewal", RENEW_FRESH, null]],
+    warnings: ["extended-service-term"],
   },
   {
-    name: "a deferred cancel of a subscription that no longer renews has nothing left to do",
+    name: "a deferred cancel of a subscription that no longer renews has nothing left to do but the extended-service-term warning",
     policy: "defer",
     live: [{ ...APPS, autoRenew: false }],
     entries: { apps: entryOf(APPS, { status: "cancelled" }) },
     expect: [],
+    warnings: ["extended-service-term"],
+  },
+  {
+    name: "a cancel inside the window ends the subscription now: no extended-service-term warning",
+    now: ms(FRESH_WINDOW, -1),
+    live: [FRESH],
+    entries: { basic: entryOf(FRESH, { status: "cancelled", autoRenew: false }) },
+    expect: [["basic", "cancel", "now", ms(FRESH_WINDOW, -1), null]],
   },
   // Auto-renew and the renewal schedule.
   {
