@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
 import { ConfigError } from "../domain/errors";
+import { CloudCockpitFacade } from "./cloudcockpit/facade";
 import { CODES, SimError } from "./errors";
 import { SimulatorService, type SimulatorServiceOptions } from "./service";
 import { authorize, tokenResponse } from "./tokens";
@@ -19,6 +20,8 @@ export interface SimulatorServerOptions extends SimulatorServiceOptions {
   readonly host?: string;
   /** Delay added to every API and token response (ms). @default 0 */
   readonly latencyMs?: number;
+  /** How long a CloudCockpit write stays invisible to reads (`/cloudcockpit`, real ms). @default 0 */
+  readonly cloudCockpitAsyncMs?: number;
 }
 
 export interface SimulatorServer {
@@ -39,6 +42,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const realNow = options.realNow ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const latencyMs = options.latencyMs ?? 0;
+  const cloudCockpit = new CloudCockpitFacade(service, { asyncMs: options.cloudCockpitAsyncMs ?? 0, realNow });
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -66,6 +70,20 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     }
 
     if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res);
+
+    // The CloudCockpit API on the same engine (design §8): its own routes, token route and shapes.
+    if (/^\/cloudcockpit(\/|$)/i.test(url.pathname)) {
+      if (latencyMs) await sleep(latencyMs);
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      const answer = await cloudCockpit.handle({ method, path: url.pathname.slice("/cloudcockpit".length) || "/", query: url.searchParams, headers, raw });
+      const extra = { ...answer.headers, [SIMULATOR_CLOCK_HEADER]: service.now() };
+      if (answer.body === "") {
+        res.writeHead(answer.status, { "Content-Length": 0, ...extra });
+        return void res.end();
+      }
+      return send(res, answer.status, extra, answer.body);
+    }
 
     if (!/^\/v1(\/|$)/i.test(url.pathname)) {
       return send(res, 404, {}, { code: CODES.notFound, description: `No such resource: ${method} ${url.pathname}` });
