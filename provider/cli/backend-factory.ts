@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Backend } from "../backends/backend";
+import { createCloudCockpitBackend } from "../backends/cloudcockpit/config";
 import { createPartnerCenterBackend } from "../backends/partner-center/config";
 import { SimulatorBackend } from "../backends/simulator";
 import { ConfigError } from "../domain/errors";
@@ -19,6 +20,8 @@ export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
     SimulatorBackend.open({ statePath: resolve(io.cwd, io.env["SEATPLAN_SIMULATOR_STATE"] || DEFAULT_SIMULATOR_STATE) }),
   /** Partner Center's REST API: `SEATPLAN_ENDPOINT`, `SEATPLAN_AUTHORITY` and the credential variables (design §5). */
   "partner-center": (io) => Promise.resolve(createPartnerCenterBackend(io.env)),
+  /** A CloudCockpit portal's API: `SEATPLAN_CLOUDCOCKPIT_TENANT`, `SEATPLAN_ENDPOINT` and an API Access (design §8). */
+  cloudcockpit: (io) => Promise.resolve(createCloudCockpitBackend(io.env)),
 };
 
 /** The default backend: offline, no credentials. */

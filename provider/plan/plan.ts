@@ -40,7 +40,7 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
     const resolved = resolveCustomer(customer, observed.subscriptions);
     const claimed = new Set<string>();
     for (const entry of resolved) {
-      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx.now);
+      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx);
       steps.push(...outcome.steps);
       warnings.push(...outcome.warnings);
       const m = entry.match;
@@ -99,7 +99,7 @@ function planEntry(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
   const { desired, match } = entry;
   switch (match.kind) {
@@ -119,10 +119,10 @@ function planEntry(
       );
     }
     case "none":
-      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, now);
+      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, ctx);
     case "id":
     case "friendlyName":
-      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, now);
+      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, ctx);
   }
 }
 
@@ -174,8 +174,9 @@ function planPurchase(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
+  const { now } = ctx;
   const { desired } = entry;
   const subject: PurchaseSubject = {
     customer: customer.key,
@@ -212,7 +213,7 @@ function planPurchase(
     scheduledRenewal: null,
     isTrial: false,
   };
-  return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, now, undefined, undefined), [bought]);
+  return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, ctx, undefined, undefined), [bought]);
 }
 
 function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer): PurchaseSubject["alignment"] {
@@ -242,10 +243,10 @@ function planMatched(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
   const upgrade = entry.upgrade && { ...entry.upgrade, eligibilities: observed.eligibilities?.[live.id] };
-  const subject = subjectOf(customer, entry, live, catalog, policy, now, assignedSeats(live, observed, resolved), upgrade);
+  const subject = subjectOf(customer, entry, live, catalog, policy, ctx, assignedSeats(live, observed, resolved), upgrade);
   const everySeat = entry.upgrade !== undefined && entry.upgrade.seats === entry.desired.quantity;
   const rules = !everySeat ? SUBSCRIPTION_RULES : entry.upgrade?.state === "done" ? [] : FULL_UPGRADE_RULES;
   const planned = runRules(rules, subject, []);
@@ -276,11 +277,23 @@ function subjectOf(
   live: ObservedSubscription,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
   assigned: number | undefined,
   upgrade: Subject["upgrade"],
 ): Subject {
-  return { customer: customer.key, desired: entry.desired, observed: live, catalog, now, policy, quantity: entry.quantity, assignedSeats: assigned, upgrade };
+  return {
+    customer: customer.key,
+    desired: entry.desired,
+    observed: live,
+    catalog,
+    now: ctx.now,
+    policy,
+    quantity: entry.quantity,
+    assignedSeats: assigned,
+    upgrade,
+    backend: ctx.backend,
+    capabilities: ctx.capabilities,
+  };
 }
 
 function runRules(rules: readonly Rule[], subject: Subject, first: readonly PlanStep[]): { steps: PlanStep[]; warnings: PlanWarning[] } {

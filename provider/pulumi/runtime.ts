@@ -112,7 +112,7 @@ export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<
   const now = await planningNow(backend);
   const observation = await observe(d.state, backend);
   const live = observation.customers[d.customer.key]?.subscriptions ?? [];
-  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  const steps = plan(d.state, observation, { now, backend: backend.name, capabilities: backend.capabilities }).steps.filter((s) => s.subscription === d.entry.key);
   const match = matchOf(d, live);
   const bound = match.kind === "id" || match.kind === "friendlyName" ? match.observed : d.entry.status === "cancelled" ? ended(live, d.entry) : null;
   const context = contextOf(inputs);
@@ -147,7 +147,7 @@ export async function update(id: string, olds: SubscriptionOutputs, news: WithPr
       `${label}: subscription ${id} ${what} (tenant ${tenant}); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` adopts or buys one as the YAML says (or set status: cancelled to record that it ended)`,
     );
   }
-  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  const steps = plan(d.state, observation, { now, backend: backend.name, capabilities: backend.capabilities }).steps.filter((s) => s.subscription === d.entry.key);
   throwIfBlocked(label, steps);
   const { last, failure } = await execute(label, steps, backend, key, tenant, match.observed);
   const subscription = last ?? match.observed;
@@ -169,7 +169,9 @@ export async function read(id: string, props: SubscriptionOutputs | undefined): 
   const { backend, key } = await backendFor(currentSettings());
   const live = (await listOnce(key, backend, props.customerTenantId)).find((s) => s.id === id);
   if (live === undefined || (live.status === "deleted" && props.status !== "deleted")) return { id: "", props: {} };
-  return { id, props: outputsOf(live, { customerKey: props.customerKey, subscriptionKey: props.subscriptionKey, providerVersion: props.providerVersion }) };
+  // A list read may not carry Partner Center's id (CloudCockpit): keep the one the state knows.
+  const kept = live.providerSubscriptionId === undefined && typeof props.providerSubscriptionId === "string" ? { ...live, providerSubscriptionId: props.providerSubscriptionId } : live;
+  return { id, props: outputsOf(kept, { customerKey: props.customerKey, subscriptionKey: props.subscriptionKey, providerVersion: props.providerVersion }) };
 }
 
 /**
@@ -211,7 +213,7 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   // `defer` turns a cancel outside the window into the end-of-term one instead of a blocked step.
   const desired: DesiredState = { version: 1, file: label, policy: { reductions: "defer" }, customers: [{ key: props.customerKey, tenantId: tenant, subscriptions: [entry] }] };
   const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: [live] } } };
-  const steps = plan(desired, observation, { now: await planningNow(backend), backend: backend.name }).steps;
+  const steps = plan(desired, observation, { now: await planningNow(backend), backend: backend.name, capabilities: backend.capabilities }).steps;
   throwIfBlocked(label, steps);
   const { failure } = await execute(label, steps, backend, key, tenant, live, false);
   if (failure !== null) throw new Error(failure);
@@ -341,7 +343,8 @@ function refuseRebinding(label: string, id: string, olds: SubscriptionOutputs, n
   if (String(olds.customerTenantId).toLowerCase() !== news.customerTenantId.toLowerCase()) {
     throw new Error(`${label}: this resource manages subscription ${id} of tenant ${olds.customerTenantId}, but the YAML now says tenantId: ${news.customerTenantId}; a resource cannot move to another tenant: ${forget}, or restore the tenantId`);
   }
-  if (news.entry.id !== null && news.entry.id.toLowerCase() !== id.toLowerCase()) {
+  const known = [id, olds.providerSubscriptionId].flatMap((x) => (typeof x === "string" ? [x.toLowerCase()] : []));
+  if (news.entry.id !== null && !known.includes(news.entry.id.toLowerCase())) {
     throw new Error(`${label}: this resource manages subscription ${id}, but the YAML now says id: ${news.entry.id}; a resource cannot switch subscriptions: ${forget}, or set id: ${id} again`);
   }
 }

@@ -17,6 +17,8 @@ export const SETTINGS = {
   SEATPLAN_REFRESH_TOKEN: "seatplan:refreshToken",
   SEATPLAN_ACCESS_TOKEN: "seatplan:accessToken",
   SEATPLAN_NOW: "seatplan:now",
+  SEATPLAN_CLOUDCOCKPIT_TENANT: "seatplan:cloudcockpitTenant",
+  SEATPLAN_CLOUDCOCKPIT_SCOPE: "seatplan:cloudcockpitScope",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

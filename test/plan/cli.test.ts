@@ -61,17 +61,17 @@ describe("seatplan plan / export", () => {
 
   it("exits 1 for a backend it does not know", async () => {
     const file = write("l.yaml", yaml(APPS(3)));
-    env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    env["SEATPLAN_BACKEND"] = "teams-portal";
     expect(await run("plan", file)).toBe(1);
     // Other backends register themselves in the factory; the message lists whatever is there.
     const known = Object.keys(BACKEND_FACTORIES);
     expect(known).toContain("simulator");
-    expect(err).toEqual([`seatplan: SEATPLAN_BACKEND=cloudcockpit is not a backend seatplan knows: use ${known.join(" or ")}\n`]);
+    expect(err).toEqual([`seatplan: SEATPLAN_BACKEND=teams-portal is not a backend seatplan knows: use ${known.join(" or ")}\n`]);
   });
 
   it("takes the backend and its state file from flags over the environment", async () => {
     const file = write("l.yaml", yaml(APPS(3)));
-    env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    env["SEATPLAN_BACKEND"] = "teams-portal";
     expect(await run("plan", file, "--backend", "simulator", "--state", "flag.json", "--format", "json")).toBe(0);
     expect([existsSync(join(dir, "flag.json")), existsSync(state())]).toEqual([true, false]);
     expect((JSON.parse(out.join("")) as { backend: string }).backend).toBe("simulator");

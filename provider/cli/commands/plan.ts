@@ -60,7 +60,7 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
 export async function planWith(desired: DesiredState, backend: Backend, now: Date | undefined): Promise<Plan> {
   const observation = await observe(desired, backend);
   const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
-  return plan(desired, observation, { now: at, backend: backend.name });
+  return plan(desired, observation, { now: at, backend: backend.name, capabilities: backend.capabilities });
 }
 
 /** The desired state of `file`, or null after printing every problem (no backend is contacted). */
