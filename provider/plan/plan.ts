@@ -184,7 +184,7 @@ function planPurchase(
     desired,
     catalog,
     now,
-    alignment: alignment(entry, resolved, observed),
+    alignment: alignment(entry, resolved, observed, ctx),
     ended: observed.subscriptions
       .filter((s) => (s.status === "deleted" || s.status === "expired") && s.friendlyName === desired.friendlyName)
       .map((s) => s.id)
@@ -216,7 +216,9 @@ function planPurchase(
   return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, ctx, undefined, undefined), [bought]);
 }
 
-function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer): PurchaseSubject["alignment"] {
+function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer, ctx: PlanContext): PurchaseSubject["alignment"] {
+  // A backend without the capability says so by name (a downgrade, not a tenant's refusal).
+  const none = ctx.capabilities?.customTermEndDates === false ? `the ${ctx.backend} backend cannot read custom term end dates` : "the backend offers no custom term end dates";
   const { desired } = entry;
   const align = desired.alignEndDate;
   if (align === undefined) return undefined;
@@ -226,11 +228,11 @@ function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], obs
     if (m === undefined || (m.kind !== "id" && m.kind !== "friendlyName")) {
       return { problem: `alignEndDate names ${align.subscription}, which does not exist yet (plan again once it is bought)` };
     }
-    if (offered === undefined) return { problem: "the backend offers no custom term end dates" };
+    if (offered === undefined) return { problem: none };
     const date = offered.find((d) => d.kind === "subscription" && d.cotermSubscriptionIds.includes(m.observed.id));
     return date === undefined ? { problem: `no ${desired.term} end date aligned with ${align.subscription} is offered` } : { date: date.date };
   }
-  if (offered === undefined) return { problem: "the backend offers no custom term end dates" };
+  if (offered === undefined) return { problem: none };
   const date = offered.find((d) => d.kind === "calendar-month");
   return date === undefined ? { problem: `no calendar-month end date is offered for ${desired.term}` } : { date: date.date };
 }

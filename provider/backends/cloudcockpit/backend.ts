@@ -758,8 +758,9 @@ function observed(tenant: string, f: Fields): ObservedSubscription {
     cancellationAllowedUntil: until,
     refundableLots: A.seatLotsOf(f.quantity, until),
     // A8: the next term keeps offer and seats; only term, billing and end date can differ.
+    // Settings that repeat the current term renew it as it is: nothing is scheduled.
     scheduledRenewal:
-      nextTerm !== null && nextBilling !== null
+      nextTerm !== null && nextBilling !== null && (nextTerm !== term || nextBilling !== billing || custom !== undefined)
         ? { offer, term: nextTerm, billing: nextBilling, quantity: f.quantity, ...(custom === undefined ? {} : { customTermEndDate: custom }) }
         : null,
     isTrial: f.isTrial,
