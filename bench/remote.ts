@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
-import { PartnerCenterBackend } from "../provider/backends/partner-center/backend";
+import { PartnerCenterBackend } from "../provider/client/partner-center";
 import { parseDesired } from "../provider/desired";
 import type { DesiredState, Plan } from "../provider/domain/types";
 import { observe } from "../provider/observe";

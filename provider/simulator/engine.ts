@@ -16,7 +16,7 @@ import {
   type WireSubscription,
   type WireTransition,
   type WireTransitionEligibility,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import type { BillingCycle, Catalog, CatalogOffer, Term } from "../domain/types";
 import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY } from "./catalog";
 import { DAY_MS, HOUR_MS, lastMonthEndOnOrBefore, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "./dates";

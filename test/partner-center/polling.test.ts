@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import { PartnerCenterBackend } from "../../provider/client/partner-center";
 import { startScriptServer, type Reply, type ScriptServer } from "../http/script-server";
 
 /**

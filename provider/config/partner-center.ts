@@ -1,6 +1,6 @@
-import { ConfigError } from "../../domain/errors";
-import type { PartnerCenterCredentials } from "./auth";
-import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterBackendOptions } from "./backend";
+import { ConfigError } from "../domain/errors";
+import type { PartnerCenterCredentials } from "../client/auth";
+import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterClientOptions } from "../client/partner-center";
 
 /** The configuration values of the partner-center backend (design §5), by environment variable name. */
 export interface PartnerCenterSettings {
@@ -89,7 +89,7 @@ export function partnerCenterConfig(settings: PartnerCenterSettings): PartnerCen
  */
 export function createPartnerCenterBackend(
   settings: PartnerCenterSettings,
-  options: Omit<Partial<PartnerCenterBackendOptions>, "credentials" | "endpoint" | "authority"> = {},
+  options: Omit<PartnerCenterClientOptions, "endpoint" | "authority"> = {},
 ): PartnerCenterBackend {
   const config = partnerCenterConfig(settings);
   return new PartnerCenterBackend({
