@@ -24,7 +24,6 @@ import { deriveRequestId } from "../http/idempotency";
 import { type Redactor, redactorFor } from "../http/redact";
 import type { RetryPolicy } from "../http/retry";
 import type { Transport } from "../http/transport";
-import { builtInCatalogData } from "../simulator/catalog";
 import type { Backend, BackendCapabilities, WriteOptions } from "../backends/backend";
 import { type PartnerCenterCredentials, tokenSourceFor } from "./auth";
 import { describePartnerCenterFailure } from "./errors";
@@ -106,10 +105,10 @@ export interface PartnerCenterClientOptions {
   readonly country?: string;
   /**
    * List prices, families, ranks and upgrade paths, keyed by `PRODUCT:SKU`: the Partner Center
-   * catalog API has none of them (prices live in separately downloaded price sheets). @default
-   * the built-in catalog data (the simulator's, illustrative EUR list prices)
+   * catalog API has none of them (prices live in separately downloaded price sheets).
+   * Configuration passes seatplan's built-in catalog data (`config/partner-center.ts`).
    */
-  readonly priceList?: Catalog;
+  readonly priceList: Catalog;
   /** Customers per page of `GET /v1/customers`. @default 500 */
   readonly pageSize?: number;
   /** Requests in flight per customer. @default 4 */
@@ -176,7 +175,7 @@ export class PartnerCenterBackend implements Backend {
     this.newId = options.newId ?? randomUUID;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.country = options.country ?? "US";
-    this.priceList = options.priceList ?? builtInCatalogData();
+    this.priceList = options.priceList;
     this.polling = options.polling ?? DEFAULT_POLLING;
     this.capabilities = {
       // subscribedskus is app+user only (reference §1.3).

@@ -58,7 +58,7 @@ export async function openBackend(settings: BackendSettings, cwd: string): Promi
 
 /** The embedded backend's options: the simulator service's, and the client's where a test tunes them. */
 export interface SimulatorBackendOptions extends SimulatorServiceOptions {
-  readonly client?: Omit<PartnerCenterClientOptions, "name" | "transport" | "endpoint" | "capabilities" | "priceList">;
+  readonly client?: Partial<Omit<PartnerCenterClientOptions, "name" | "transport" | "endpoint" | "capabilities" | "priceList">>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError } from "../domain/errors";
+import { builtInCatalogData } from "../simulator/catalog";
 import type { PartnerCenterCredentials } from "../client/auth";
 import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterClientOptions } from "../client/partner-center";
 
@@ -89,10 +90,12 @@ export function partnerCenterConfig(settings: PartnerCenterSettings): PartnerCen
  */
 export function createPartnerCenterBackend(
   settings: PartnerCenterSettings,
-  options: Omit<PartnerCenterClientOptions, "endpoint" | "authority"> = {},
+  options: Omit<PartnerCenterClientOptions, "endpoint" | "authority" | "priceList"> & { readonly priceList?: PartnerCenterClientOptions["priceList"] } = {},
 ): PartnerCenterBackend {
   const config = partnerCenterConfig(settings);
   return new PartnerCenterBackend({
+    // Prices, families and upgrade paths: seatplan's built-in catalog data (the API has none).
+    priceList: builtInCatalogData(),
     ...options,
     endpoint: config.endpoint,
     credentials: config.credentials,

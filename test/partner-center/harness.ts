@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 import type { PartnerCenterCredentials } from "../../provider/client/auth";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
 import { PartnerCenterBackend, type PartnerCenterBackendOptions } from "../../provider/client/partner-center";
 import { demoState } from "../../provider/simulator/demo";
 import { startSimulatorServer, type SimulatorServer } from "../../provider/simulator/server";
@@ -92,6 +93,7 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
       const backend = new PartnerCenterBackend({
         endpoint: proxy.url,
         credentials: APP_USER,
+        priceList: builtInCatalogData(),
         msalSystem: { networkClient },
         sleep: (ms) => {
           delays.push(ms);
