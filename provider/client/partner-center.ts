@@ -20,7 +20,7 @@ import type {
   TransitionResult,
 } from "../domain/types";
 import { type AccessTokenSource, HttpClient, type HttpRequest, type HttpResponse } from "../http/client";
-import { deriveRequestId } from "../http/idempotency";
+import { deriveRequestId } from "../domain/ids";
 import { type Redactor, redactorFor } from "../http/redact";
 import type { RetryPolicy } from "../http/retry";
 import type { Transport } from "../http/transport";

@@ -19,7 +19,8 @@ import type {
 } from "../domain/types";
 import { observe } from "../observe";
 import { describeValue, type Match, type Observation, plan, resolveCustomer } from "../plan";
-import { dayText, instantText, offerOf, renewalOffers } from "../rules/support";
+import { dayText, instantText } from "../domain/time";
+import { offerOf, renewalOffers } from "../rules/catalog";
 import { builtInCatalogData } from "../simulator/catalog";
 import { type DesiredInputs, desiredOf, entryOf, type InputFailure, type SubscriptionInputs } from "./inputs";
 import { type OutputContext, observedOf, outputsOf, type SubscriptionOutputs } from "./outputs";

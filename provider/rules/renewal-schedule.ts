@@ -1,18 +1,8 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { RenewalInstructions, YamlEdit } from "../domain/types";
-import {
-  defaultRenewal,
-  isImmediate,
-  makeStep,
-  meaningfulSchedule,
-  offerOf,
-  quantityAfter,
-  renewalOffers,
-  renewalValue,
-  sameRenewal,
-  withFix,
-  withoutRenewal,
-} from "./support";
+import { offerOf, renewalOffers } from "./catalog";
+import { defaultRenewal, meaningfulSchedule, renewalValue, sameRenewal } from "./renewal";
+import { isImmediate, makeStep, quantityAfter, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
