@@ -588,7 +588,9 @@ export class PartnerCenterBackend implements Backend {
     if (!operationId) throw new BackendError("the transition started without an operation id; check it in Partner Center", 502, "InvalidResponse");
     const done = await this.poll(
       async () => {
-        const items = await this.collect<WireTransition>({ method: "GET", path, query: { operationId }, scope: customerId });
+        // The .NET SDK's collection says `items`; Microsoft's sample says `transition`.
+        const res = await this.http.request<{ items?: WireTransition[]; transition?: WireTransition[] } | undefined>({ method: "GET", path, query: { operationId }, scope: customerId });
+        const items = res.body?.items ?? res.body?.transition ?? [];
         // The history may hold earlier transitions of the subscription (or not list this one
         // yet): only our operation id says how ours is doing.
         return items.find((t) => t.operationId === operationId) ?? started;
