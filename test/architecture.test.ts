@@ -20,6 +20,7 @@ function imports(file: string): string[] {
  * (wire, http, client), the simulator beside it, configuration that wires them, and the two
  * entry points. `index` is the package's public API (provider/index.ts).
  */
+const CORE = ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "wire", "http", "client", "simulator", "config"];
 const RULES: AreaRules = {
   domain: [],
   desired: ["domain"],
@@ -33,9 +34,10 @@ const RULES: AreaRules = {
   client: ["domain", "backends", "wire", "http"],
   simulator: ["domain", "wire"],
   config: ["domain", "backends", "client", "http", "simulator"],
-  cli: ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "config", "simulator", "client", "http", "wire"],
-  pulumi: ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "config", "simulator"],
-  index: ["domain", "desired", "plan", "backends", "observe", "apply", "config", "simulator"],
+  // The entry points: everything but each other.
+  cli: CORE,
+  pulumi: CORE,
+  index: [...CORE, "pulumi"],
 };
 
 const PURE = ["domain", "desired", "rules", "plan"];
