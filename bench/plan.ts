@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Backend } from "../provider/backends/backend";
-import { SimulatorBackend } from "../provider/backends/simulator";
+import { openSimulatorBackend } from "../provider/config/backends";
 import { parseDesired } from "../provider/desired";
 import type { Plan } from "../provider/domain/types";
 import { observe } from "../provider/observe";
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const parsed = parseDesired(yaml, "bench.yaml");
     if (parsed.state === undefined) throw new Error(`generated YAML is invalid: ${parsed.issues[0]?.message ?? "?"}`);
     const desired = parsed.state;
-    const sim = await SimulatorBackend.open({ statePath, createIfMissing: false, rateLimitPerMinute: 0 });
+    const sim = await openSimulatorBackend({ statePath, createIfMissing: false, rateLimitPerMinute: 0 });
     const { backend, calls, reset } = counting(sim);
     const ctx = { now: new Date(BENCH_NOW), backend: backend.name };
     const strategies = {

@@ -11,11 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
-import { PartnerCenterBackend } from "../provider/backends/partner-center/backend";
+import { PartnerCenterBackend } from "../provider/client/partner-center";
 import { parseDesired } from "../provider/desired";
 import type { DesiredState, Plan } from "../provider/domain/types";
 import { observe } from "../provider/observe";
 import { plan } from "../provider/plan";
+import { builtInCatalogData } from "../provider/simulator/catalog";
 import { startSimulatorServer } from "../provider/simulator/server";
 import type { SimState } from "../provider/simulator/state";
 import { BENCH_NOW, desiredYaml, median, naiveObserve, syntheticTenant } from "./support";
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       for (const [name, read] of Object.entries(strategies)) {
         // A fresh backend per run: its catalog memo must not hide the catalog reads.
-        const backend = new PartnerCenterBackend({ endpoint: sim.url, credentials: { kind: "token", accessToken: "bench-token" } });
+        const backend = new PartnerCenterBackend({ endpoint: sim.url, credentials: { kind: "token", accessToken: "bench-token" }, priceList: builtInCatalogData() });
         await fetch(`${sim.url}/_sim/requests`, { method: "DELETE" });
         const started = performance.now();
         const result = plan(desired, await read(desired, backend), { now: new Date(BENCH_NOW), backend: backend.name });

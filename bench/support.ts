@@ -4,7 +4,7 @@
  */
 import pLimit from "p-limit";
 import type { Backend } from "../provider/backends/backend";
-import { formatWireDate } from "../provider/backends/partner-center/wire";
+import { formatWireDate } from "../provider/wire/partner-center";
 import type { BillingCycle, DesiredState, Term } from "../provider/domain/types";
 import type { Observation } from "../provider/plan";
 import { builtInCatalogData } from "../provider/simulator/catalog";

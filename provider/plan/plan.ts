@@ -20,7 +20,10 @@ import {
   type Subject,
   subscriptionStatus,
 } from "../rules";
-import { isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
+import { isoOf, termEnd } from "../domain/time";
+import { offerOf } from "../rules/catalog";
+import { meaningfulSchedule } from "../rules/renewal";
+import { withFix } from "../rules/steps";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
 

@@ -7,6 +7,7 @@
  * ```
  */
 import type * as Runtime from "./runtime";
+import type { ProviderRuntime } from "./runtime";
 
 export { fromYaml, type FromYamlOptions, type Licences, type SubscriptionSummary } from "./from-yaml";
 export { Subscription, type SubscriptionArgs, subscriptionProvider } from "./resource";
@@ -20,6 +21,14 @@ export { SETTINGS } from "./settings";
  * provider host. Not for programs: its functions follow the provider host's calling convention.
  * Loaded on demand so a program does not pay for the backends it never calls.
  */
-export function providerRuntime(): typeof Runtime {
-  return require("./runtime") as typeof Runtime;
+export function providerRuntime(): ProviderRuntime {
+  const { createRuntime } = require("./runtime") as typeof Runtime;
+  // The provider host's process: its clock, its log (the engine shows the host's stdout), its
+  // environment and working directory (the Pulumi project).
+  return createRuntime({
+    now: () => new Date(),
+    log: (line) => console.log(line),
+    env: process.env,
+    cwd: () => process.cwd(),
+  });
 }

@@ -1,21 +1,11 @@
 import type { YamlEdit } from "../domain/types";
 import { renewalRefusal } from "./renewal-schedule";
 import { deferredReduction, renewalCost, renewalTarget } from "./renewal-target";
-import {
-  costDelta,
-  dayText,
-  instantText,
-  isImmediate,
-  lastClosedWindow,
-  makeStep,
-  meaningfulSchedule,
-  plural,
-  refundableAt,
-  renewalAt,
-  sameRenewal,
-  withFix,
-  yearlyCost,
-} from "./support";
+import { dayText, instantText, renewalAt } from "../domain/time";
+import { costDelta, yearlyCost } from "./catalog";
+import { meaningfulSchedule, sameRenewal } from "./renewal";
+import { lastClosedWindow, refundableAt } from "./seats";
+import { isImmediate, makeStep, plural, withFix } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**

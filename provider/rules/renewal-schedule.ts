@@ -1,20 +1,9 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { PlanStep, RenewalInstructions, YamlEdit } from "../domain/types";
-import {
-  dayText,
-  defaultRenewal,
-  isImmediate,
-  makeStep,
-  meaningfulSchedule,
-  offerOf,
-  quantityAfter,
-  renewalAt,
-  renewalOffers,
-  renewalValue,
-  sameRenewal,
-  withFix,
-  withoutRenewal,
-} from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { offerOf, renewalOffers } from "./catalog";
+import { defaultRenewal, meaningfulSchedule, renewalValue, sameRenewal } from "./renewal";
+import { isImmediate, makeStep, quantityAfter, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */

@@ -1,4 +1,4 @@
-import type { ApiFault } from "../backends/partner-center/wire";
+import type { ApiFault } from "../wire/partner-center";
 
 /**
  * A refusal of the simulated Partner Center: HTTP status plus the `{code, description}` body.

@@ -5,7 +5,7 @@ import {
   type WireLinks,
   type WireProduct,
   type WireSku,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import type { CatalogOffer } from "../domain/types";
 import type { Commerce } from "./engine";
 import { CODES, SimError } from "./errors";

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
+import { SIMULATOR_CLOCK_HEADER } from "../wire/simulator";
 import { ConfigError } from "../domain/errors";
 import { CloudCockpitFacade } from "./cloudcockpit/facade";
 import { CODES, SimError } from "./errors";
-import { SimulatorService, type SimulatorServiceOptions } from "./service";
+import { SimulatorService, type SimResponse, type SimulatorServiceOptions } from "./service";
 import { authorize, tokenResponse } from "./tokens";
 
 /**
@@ -93,17 +93,11 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       service.logRequest(method, url.pathname, 401, header(req, "ms-requestid") ?? null);
       return send(res, 401, { "WWW-Authenticate": "Bearer" }, { code: CODES.unauthorized, description: refused });
     }
-    let body: unknown;
-    try {
-      body = raw === "" ? undefined : JSON.parse(raw);
-    } catch {
-      return send(res, 400, {}, { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" });
-    }
     if (latencyMs) await sleep(latencyMs);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-    const response = await service.handle({ method, path: url.pathname, query: url.searchParams, headers, body });
-    send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body);
+    const response = await answerApiRequest(service, { method, path: url.pathname, query: url.searchParams, headers, body: raw });
+    send(res, response.status, response.headers, response.body);
   }
 
   async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
@@ -177,6 +171,33 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return closed;
     },
   };
+}
+
+/** One Partner Center request as it arrived, the body still text. */
+export interface RawApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * The facade's answer to one Partner Center request once the caller is let in (the HTTP server
+ * checks the bearer token first): the body read as JSON, the service's answer, and the clock
+ * header. The HTTP server sends it; the embedded backend's in-process transport returns it
+ * (`config/backends.ts`), so both run the same code behind the socket.
+ */
+export async function answerApiRequest(service: SimulatorService, request: RawApiRequest): Promise<SimResponse> {
+  let body: unknown;
+  try {
+    body = request.body === "" ? undefined : JSON.parse(request.body);
+  } catch {
+    return { status: 400, headers: {}, body: { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" } };
+  }
+  const response = await service.handle({ method: request.method, path: request.path, query: request.query, headers: request.headers, body });
+  return { ...response, headers: { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() } };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { formatWireDate } from "../backends/partner-center/wire";
+import { formatWireDate } from "../wire/partner-center";
 import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
 import { demoState } from "./demo";

@@ -4,7 +4,7 @@ import type {
   WireOrder,
   WireScheduledNextTermInstructions,
   WireTransition,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import type { CatalogEntry } from "./catalog";
 
 /**

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import { CloudCockpitBackend, type CloudCockpitBackendOptions } from "../../provider/backends/cloudcockpit/backend";
-import { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import { CloudCockpitBackend, type CloudCockpitBackendOptions } from "../../provider/client/cloudcockpit/backend";
+import { PartnerCenterBackend } from "../../provider/client/partner-center";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
 import { ccSubscriptionId } from "../../provider/simulator/cloudcockpit/facade";
 import { demoState } from "../../provider/simulator/demo";
 import type { RequestLogEntry } from "../../provider/simulator/service";
@@ -82,6 +83,7 @@ export async function startCcHarness(options: CcHarnessOptions = {}): Promise<Cc
       const backend = new CloudCockpitBackend({
         endpoint: `${proxy.url}/cloudcockpit`,
         tenant: PORTAL,
+        priceList: builtInCatalogData(),
         credentials: { kind: "app", clientId: PARTNER.clientId, clientSecret: PARTNER.clientSecret },
         msalSystem: { networkClient },
         sleep: (ms) => {
@@ -103,6 +105,7 @@ export async function startCcHarness(options: CcHarnessOptions = {}): Promise<Cc
       const backend = new PartnerCenterBackend({
         endpoint: sim.url,
         credentials: APP_USER,
+        priceList: builtInCatalogData(),
         msalSystem: { networkClient },
         sleep: () => Promise.resolve(),
         timeoutMs: 2_000,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import type { PartnerCenterBackend } from "../../provider/client/partner-center";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import type { RequestLogEntry } from "../../provider/simulator/service";
 import type { SimCustomer, SimState, SimSubscription } from "../../provider/simulator/state";

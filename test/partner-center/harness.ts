@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import type { PartnerCenterCredentials } from "../../provider/backends/partner-center/auth";
-import { PartnerCenterBackend, type PartnerCenterBackendOptions } from "../../provider/backends/partner-center/backend";
+import type { PartnerCenterCredentials } from "../../provider/client/auth";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
+import { PartnerCenterBackend, type PartnerCenterBackendOptions } from "../../provider/client/partner-center";
 import { demoState } from "../../provider/simulator/demo";
 import { startSimulatorServer, type SimulatorServer } from "../../provider/simulator/server";
 import type { SimFault, SimState } from "../../provider/simulator/state";
@@ -92,6 +93,7 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
       const backend = new PartnerCenterBackend({
         endpoint: proxy.url,
         credentials: APP_USER,
+        priceList: builtInCatalogData(),
         msalSystem: { networkClient },
         sleep: (ms) => {
           delays.push(ms);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BACKEND_FACTORIES } from "../../provider/cli/backend-factory";
+import { BACKEND_FACTORIES } from "../../provider/config/backends";
 import type { CliIO } from "../../provider/cli/io";
 import { main } from "../../provider/cli/main";
 import { parseDesired } from "../../provider/desired";
@@ -109,7 +109,7 @@ describe("seatplan plan / export", () => {
   it("exits 1 when the backend fails, naming the customer", async () => {
     demo();
     expect(await run("plan", write("l.yaml", yaml(APPS(3), "00000000-0000-4000-8000-000000000000")))).toBe(1);
-    expect(err.join("")).toMatch(/^seatplan: customer rockit \(tenant 00000000-0000-4000-8000-000000000000\): simulator: /);
+    expect(err.join("")).toMatch(/^seatplan: customer rockit \(tenant 00000000-0000-4000-8000-000000000000\): simulator: 403 20002 /);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import type { SimulatorBackend } from "../../provider/backends/simulator";
+import type { SimulatorBackend } from "../../provider/config/backends";
 import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import { Harness, type OperationResult } from "../harness/engine";
 import { DEMO_NOW, FAKE_SECRET, NORTHWIND, openSimulator, QUICKSTART, requireFreshBuild, ROCKIT, tempDir, userProject, writeDemoState } from "./support";

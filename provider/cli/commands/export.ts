@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
-import { meaningfulSchedule } from "../../rules/support";
+import { meaningfulSchedule } from "../../rules/renewal";
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 

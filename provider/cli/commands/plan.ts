@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
-import { DateTime } from "luxon";
 import type { Backend } from "../../backends/backend";
+import { parseInstantSetting, planningInstant } from "../../config/clock";
 import { formatIssues } from "../../desired";
 import { count, readDesiredFile } from "../desired-file";
 import { ConfigError } from "../../domain/errors";
@@ -39,7 +39,7 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   const loaded = await loadDesiredFile(file, io);
   if (loaded === null) return EXIT.error;
   const desired = onlyCustomer(loaded, options.customer);
-  const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
+  const fixedNow = parseInstantSetting(options.now, "--now") ?? parseInstantSetting(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
   const backend = await openBackend(io, options);
   try {
     const result = await planWith(desired, backend, fixedNow);
@@ -59,7 +59,7 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
  */
 export async function planWith(desired: DesiredState, backend: Backend, now: Date | undefined): Promise<Plan> {
   const observation = await observe(desired, backend);
-  const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
+  const at = await planningInstant(now, backend, () => new Date());
   return plan(desired, observation, { now: at, backend: backend.name, capabilities: backend.capabilities });
 }
 
@@ -80,13 +80,4 @@ export function onlyCustomer(desired: DesiredState, key: string | undefined): De
     throw new ConfigError(`--customer ${key} is not a customer of ${desired.file}: use one of ${desired.customers.map((c) => c.key).join(", ")}`);
   }
   return { ...desired, customers };
-}
-
-function instantOption(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === "") return undefined;
-  const parsed = DateTime.fromISO(value, { zone: "utc" });
-  if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new ConfigError(`${name} must be an ISO 8601 instant such as 2026-11-23T10:00:00Z (got "${value}")`);
-  }
-  return parsed.toJSDate();
 }

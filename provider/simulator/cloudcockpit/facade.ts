@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { availabilityOfProviderOfferId, offerKeyOfProviderOfferId } from "../../backends/cloudcockpit/assumptions";
+import { availabilityOfProviderOfferId, offerKeyOfProviderOfferId } from "../../wire/cloudcockpit-assumptions";
 import {
   billingFromCc,
   type CcAutoRenewSettings,
@@ -18,7 +18,7 @@ import {
   segmentFromCc,
   statusToCc,
   termFromCc,
-} from "../../backends/cloudcockpit/wire";
+} from "../../wire/cloudcockpit";
 import {
   offerKeyOf,
   parseBillingCycle,
@@ -29,8 +29,8 @@ import {
   type WireSubscribedSku,
   type WireSubscription,
   type WireTransitionEligibility,
-} from "../../backends/partner-center/wire";
-import { deriveRequestId } from "../../http/idempotency";
+} from "../../wire/partner-center";
+import { deriveRequestId } from "../../domain/ids";
 import type { CatalogOffer, Term } from "../../domain/types";
 import type { SimResponse, SimulatorService } from "../service";
 import { authorize, tokenResponse } from "../tokens";

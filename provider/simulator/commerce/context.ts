@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { formatWireDate, offerKeyOf } from "../../backends/partner-center/wire";
+import { formatWireDate, offerKeyOf } from "../../wire/partner-center";
 import type { BillingCycle, Catalog, CatalogOffer, Term } from "../../domain/types";
 import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY } from "../catalog";
 import { HOUR_MS, utcMs } from "../dates";

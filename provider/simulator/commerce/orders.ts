@@ -6,7 +6,7 @@ import {
   type WireCartCheckoutResult,
   type WireCartLineItem,
   type WireOrder,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import type { CatalogOffer, Term } from "../../domain/types";
 import { DEFAULT_CURRENCY } from "../catalog";
 import { DAY_MS, startOfDay, termEnd, utcMs } from "../dates";

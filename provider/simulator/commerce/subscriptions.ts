@@ -4,7 +4,7 @@ import {
   offerKeyOf,
   type WireScheduledNextTermInstructions,
   type WireSubscription,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import type { CatalogOffer } from "../../domain/types";
 import { DAY_MS, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "../dates";
 import { CODES, SimError } from "../errors";

@@ -5,7 +5,7 @@ import {
   type WireEligibilityError,
   type WireTransition,
   type WireTransitionEligibility,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import { utcMs } from "../dates";
 import { CODES, SimError } from "../errors";
 import type { SimSubscription, SimTransition } from "../state";

@@ -5,9 +5,9 @@ import {
   ConfidentialClientApplication,
   type NodeSystemOptions,
 } from "@azure/msal-node";
-import { BackendError } from "../../domain/errors";
-import type { AccessTokenSource } from "../../http/client";
-import { type Redactor, redactorFor } from "../../http/redact";
+import { BackendError } from "../domain/errors";
+import type { AccessTokenSource } from "../http/client";
+import { type Redactor, redactorFor } from "../http/redact";
 
 /** Client credentials flow (app-only). */
 export const APP_SCOPE = "https://api.partnercenter.microsoft.com/.default";

@@ -1,4 +1,4 @@
-import type { BillingCycle, Segment, SubscriptionStatus, Term } from "../../domain/types";
+import type { BillingCycle, Segment, SubscriptionStatus, Term } from "../domain/types";
 
 /**
  * CloudCockpit's JSON shapes (reference: cloudcockpit.md), as far as the public docs show them.

@@ -6,8 +6,8 @@
  * consistent with them — not that CloudCockpit behaves so. When one proves wrong on a real
  * portal, it is fixed here and nowhere else.
  */
-import type { CatalogOffer, IsoDate, LicenceUsage, OfferKey, SeatLot } from "../../domain/types";
-import { type CcLicence, type CcSubscriptionItem, enumName } from "./wire";
+import type { CatalogOffer, IsoDate, LicenceUsage, OfferKey, SeatLot } from "../domain/types";
+import { type CcLicence, type CcSubscriptionItem, enumName } from "./cloudcockpit";
 
 /** A1 — path casing. The docs mix `/v1/Customers` and `/v1/customers`; the third-party client uses lower case. */
 export const PATHS = {
@@ -164,6 +164,3 @@ export function isLicenceItem(item: CcSubscriptionItem): boolean {
 export function transitionTypeFor(into: boolean): string {
   return into ? "transition_with_license_transfer" : "transition_only";
 }
-
-/** A18 — the simulator's clock header is honoured as on the Partner Center facade (the real portal sends none). */
-export const CLOCK_HEADER = "X-Seatplan-Simulator-Now";

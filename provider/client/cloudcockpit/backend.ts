@@ -17,15 +17,15 @@ import type {
   TransitionRequest,
   TransitionResult,
 } from "../../domain/types";
-import { type FailureDescription, type HttpClient, type HttpFailure, type HttpRequest, type HttpResponse } from "../../http/client";
-import { HttpClient as RestClient } from "../../http/client";
-import { deriveRequestId } from "../../http/idempotency";
+import type { Backend, WriteOptions } from "../../backends/backend";
+import { deriveRequestId } from "../../domain/ids";
+import { type FailureDescription, HttpClient, type HttpFailure, type HttpRequest } from "../../http/client";
 import { type Redactor, redactorFor } from "../../http/redact";
 import type { RetryPolicy } from "../../http/retry";
-import { builtInCatalogData } from "../../simulator/catalog";
-import type { Backend, WriteOptions } from "../backend";
-import { parseWireDate } from "../partner-center/wire";
-import * as A from "./assumptions";
+import type { Transport } from "../../http/transport";
+import * as A from "../../wire/cloudcockpit-assumptions";
+import { parseWireDate } from "../../wire/partner-center";
+import { ServerClock } from "../server-clock";
 import { type CloudCockpitCredentials, cloudCockpitTokenSource } from "./auth";
 import {
   billingFromCc,
@@ -47,20 +47,9 @@ import {
   segmentFromCc,
   statusFromCc,
   termFromCc,
-} from "./wire";
+} from "../../wire/cloudcockpit";
 
 export const DEFAULT_ENDPOINT = "https://api.cloudcockpit.com";
-
-/**
- * The seam between the backend and HTTP: one logical request (with its retries) in, one answer
- * out. `HttpClient` (provider/http) is the production one; the shared transport abstraction can
- * replace it without touching the backend.
- */
-export interface CloudCockpitTransport {
-  request<T>(req: HttpRequest): Promise<HttpResponse<T>>;
-  serverClock(): string | null;
-  close(): void;
-}
 
 export interface CloudCockpitBackendOptions {
   readonly credentials: CloudCockpitCredentials;
@@ -73,8 +62,8 @@ export interface CloudCockpitBackendOptions {
   /** API scope (`SEATPLAN_CLOUDCOCKPIT_SCOPE`). @default CloudCockpit's */
   readonly scope?: string;
   readonly msalSystem?: NodeSystemOptions;
-  /** Prices, families, ranks and upgrade paths by `PRODUCT:SKU` (the same source as the partner-center backend's). */
-  readonly priceList?: Catalog;
+  /** Prices, families, ranks and upgrade paths by `PRODUCT:SKU` (configuration passes the same as the partner-center backend's). */
+  readonly priceList: Catalog;
   readonly retryPolicy?: RetryPolicy;
   readonly timeoutMs?: number;
   /** Re-reads while an asynchronous write converges. @default assumptions.CONVERGENCE */
@@ -85,8 +74,8 @@ export interface CloudCockpitBackendOptions {
   readonly newId?: () => string;
   /** One line per HTTP attempt and per convergence read, redacted. */
   readonly log?: (line: string) => void;
-  /** Replaces the HTTP client (tests, the shared transport). */
-  readonly transport?: CloudCockpitTransport;
+  /** What carries each attempt (provider/http). @default HTTP to `endpoint` */
+  readonly transport?: Transport;
 }
 
 /** What CloudCockpit's API exposes (reference; assumptions A7, A8). */
@@ -117,7 +106,8 @@ interface OfferRef {
 export class CloudCockpitBackend implements Backend {
   readonly name = "cloudcockpit";
   readonly capabilities = CLOUDCOCKPIT_CAPABILITIES;
-  private readonly http: CloudCockpitTransport;
+  private readonly http: HttpClient;
+  private readonly clock = new ServerClock();
   private readonly redact: Redactor;
   private readonly newId: () => string;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -138,10 +128,8 @@ export class CloudCockpitBackend implements Backend {
     this.newId = options.newId ?? randomUUID;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.convergence = options.convergence ?? A.CONVERGENCE;
-    this.priceList = options.priceList ?? builtInCatalogData();
-    this.http =
-      options.transport ??
-      (new RestClient({
+    this.priceList = options.priceList;
+    this.http = new HttpClient({
         baseUrl: options.endpoint ?? DEFAULT_ENDPOINT,
         auth: tokens,
         secrets: tokens.secrets,
@@ -149,17 +137,18 @@ export class CloudCockpitBackend implements Backend {
         newId: this.newId,
         sleep: this.sleep,
         headers: { "X-Tenant": options.tenant },
-        clockHeader: A.CLOCK_HEADER,
+        observe: (response) => this.clock.observe(response.headers),
+        ...(options.transport !== undefined ? { transport: options.transport } : {}),
         ...(options.retryPolicy !== undefined ? { policy: options.retryPolicy } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.now !== undefined ? { now: options.now } : {}),
         ...(options.random !== undefined ? { random: options.random } : {}),
         ...(options.log !== undefined ? { log: options.log } : {}),
-      }) satisfies HttpClient);
+      });
   }
 
   now(): Promise<IsoDate> {
-    return Promise.resolve(this.http.serverClock() ?? new Date((this.options.now ?? Date.now)()).toISOString());
+    return Promise.resolve(this.clock.current() ?? new Date((this.options.now ?? Date.now)()).toISOString());
   }
 
   // -------------------------------------------------------------------------------------------

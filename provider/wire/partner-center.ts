@@ -1,4 +1,4 @@
-import { BackendError } from "../../domain/errors";
+import { BackendError } from "../domain/errors";
 import type {
   BillingCycle,
   CatalogItemId,
@@ -13,7 +13,7 @@ import type {
   SubscriptionStatus,
   Term,
   TransitionEligibility,
-} from "../../domain/types";
+} from "../domain/types";
 
 /**
  * Partner Center JSON shapes (`/v1/...`) as the commerce simulator serves them and the REST
@@ -66,13 +66,6 @@ export interface ApiFault {
 
 /** Partner Center's own continuation header for collection paging. */
 export const CONTINUATION_HEADER = "MS-ContinuationToken";
-
-/**
- * Not Partner Center: the simulator's HTTP facade reports its explicit clock on every API
- * response, so a REST client plans at the instant the simulated tenant is in (the embedded
- * backend's `now()`). Partner Center sends no such header; the real clock applies there.
- */
-export const SIMULATOR_CLOCK_HEADER = "X-Seatplan-Simulator-Now";
 
 // ---------------------------------------------------------------------------------------------
 // Customers
@@ -184,7 +177,8 @@ export interface WireCart {
 export interface WireOrderLineItem {
   readonly lineItemNumber: number;
   readonly offerId: string;
-  readonly subscriptionId: string;
+  /** Absent while the order is `pending` and the line is not provisioned yet (reference-2026 §3). */
+  readonly subscriptionId?: string;
   readonly termDuration: string;
   readonly transactionType: string;
   readonly friendlyName: string;
@@ -201,6 +195,14 @@ export interface WireOrder {
   readonly creationDate: string;
   readonly status: string;
   readonly attributes: WireAttributes;
+}
+
+/** `GET …/orders/{id}/provisioningstatus`: one item per order line. */
+export interface WireOrderLineProvisioning {
+  readonly lineItemNumber: number;
+  /** `fulfilled`, `Unfulfilled`, `PrefulfillmentPending` (casing varies). */
+  readonly status: string;
+  readonly quantityProvisioningInformation?: readonly unknown[];
 }
 
 export interface WireCartCheckoutResult {

@@ -1,6 +1,7 @@
-import { ConfigError } from "../../domain/errors";
-import type { CloudCockpitCredentials } from "./auth";
-import { CloudCockpitBackend, type CloudCockpitBackendOptions, DEFAULT_ENDPOINT } from "./backend";
+import type { CloudCockpitCredentials } from "../client/cloudcockpit/auth";
+import { CloudCockpitBackend, type CloudCockpitBackendOptions, DEFAULT_ENDPOINT } from "../client/cloudcockpit/backend";
+import { ConfigError } from "../domain/errors";
+import { builtInCatalogData } from "../simulator/catalog";
 
 /** The configuration values of the cloudcockpit backend, by environment variable name (design §8). */
 export interface CloudCockpitSettings {
@@ -81,5 +82,6 @@ export function createCloudCockpitBackend(
   options: Omit<Partial<CloudCockpitBackendOptions>, "credentials" | "endpoint" | "authority" | "tenant" | "scope"> = {},
 ): CloudCockpitBackend {
   const config = cloudCockpitConfig(settings);
-  return new CloudCockpitBackend({ ...options, ...config });
+  // The portal's offers carry no families, ranks or upgrade paths: the built-in catalog data has them.
+  return new CloudCockpitBackend({ priceList: builtInCatalogData(), ...options, ...config });
 }
