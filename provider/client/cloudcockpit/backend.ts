@@ -282,7 +282,10 @@ export class CloudCockpitBackend implements Backend {
         quantity: request.quantity,
         autoRenewEnabled: true,
       };
-      await this.sendOnce({ method: "POST", path: A.PATHS.orders, body }, customer, correlationId);
+      // A 409 accepted nothing: the order is placed again only if it still is not there.
+      await this.writeOnce({ method: "POST", path: A.PATHS.orders, body }, customer, correlationId, async () =>
+        A.subscriptionOfOrder(await this.listItems(tenant, customer), orderId) ? null : "retry",
+      );
     }
     return this.converge(`order ${orderId} (${request.offer} × ${request.quantity})`, correlationId, async () => {
       const item = A.subscriptionOfOrder(await this.listItems(tenant, customer), orderId);

@@ -115,6 +115,8 @@ export class CloudCockpitFacade {
   /** By CloudCockpit order id. */
   private readonly orders = new Map<string, OrderRecord>();
   private readonly ccOrderOfPc = new Map<string, string>();
+  /** Writes run one at a time: each reads, decides and writes Partner Center state in several calls. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly service: SimulatorService,
@@ -180,17 +182,27 @@ export class CloudCockpitFacade {
     if (method === "GET" && (x = m(`/v1/customers/${C}`))) return ok(this.customer(part(x, 1)));
     if (method === "GET" && (x = m(`/v1/customers/${C}/subscriptions`))) return ok(await this.listSubscriptions(part(x, 1), req.query));
     if ((x = m(`/v1/customers/${C}/subscriptions/${C}/eligible-transitions`)) && method === "GET") return ok(await this.eligibleTransitions(part(x, 1), part(x, 2)));
-    if ((x = m(`/v1/customers/${C}/subscriptions/${C}/upgrade`)) && method === "POST") return this.upgrade(part(x, 1), part(x, 2), body);
+    if ((x = m(`/v1/customers/${C}/subscriptions/${C}/upgrade`)) && method === "POST") {
+      const [c, s] = [part(x, 1), part(x, 2)];
+      return this.exclusive(() => this.upgrade(c, s, body));
+    }
     if ((x = m(`/v1/customers/${C}/subscriptions/${C}`))) {
       if (method === "GET") return ok(await this.detail(part(x, 1), part(x, 2)));
-      if (method === "PATCH") return this.patch(part(x, 1), part(x, 2), body);
-      if (method === "DELETE") return this.cancel(part(x, 1), part(x, 2));
+      const [c, s] = [part(x, 1), part(x, 2)];
+      if (method === "PATCH") return this.exclusive(() => this.patch(c, s, body));
+      if (method === "DELETE") return this.exclusive(() => this.cancel(c, s));
     }
     if ((x = m(`/v1/customers/${C}/licenses`)) && method === "GET") return ok(await this.licences(part(x, 1), req.query));
-    if (m("/v1/orders") && method === "POST") return this.order(body);
+    if (m("/v1/orders") && method === "POST") return this.exclusive(() => this.order(body));
     if ((x = m(`/v1/orders/customers/${C}`)) && method === "GET") return ok(this.activeOrders(part(x, 1), req.query));
     if (m("/v1/offers") && method === "GET") return ok(this.offers(req.query));
     throw new CcError(404, `No such resource: ${method} ${CLOUDCOCKPIT_PREFIX}${req.path}`);
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(run, run);
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -572,11 +584,21 @@ export class CloudCockpitFacade {
       return order;
     };
     let checkout: WireCartCheckoutResult;
+    // A checkout whose answer a fault replaced after the order was made: the portal still knows
+    // its order (checkout is idempotent per cart), and only the client's answer is lost.
+    let lost: CcError | null = null;
     try {
       const cart = await this.pc<{ id: string }>("POST", `/v1/customers/${tenant}/carts`, {
         lineItems: [{ id: 0, catalogItemId: `${offer.offer}:${offer.availabilityId}`, friendlyName: String(b["subscriptionName"]), quantity: b["quantity"], billingCycle: billing, termDuration: term }],
       });
-      checkout = await this.pc<WireCartCheckoutResult>("POST", `/v1/customers/${tenant}/carts/${cart.id}/checkout`);
+      const path = `/v1/customers/${tenant}/carts/${cart.id}/checkout`;
+      checkout = await this.pc<WireCartCheckoutResult>("POST", path).catch(async (e: unknown) => {
+        if (!(e instanceof CcError) || e.status < 500) throw e;
+        const after = await this.pc<{ status: string }>("GET", `/v1/customers/${tenant}/carts/${cart.id}`);
+        if (after.status.toLowerCase() !== "ordered") throw e;
+        lost = e;
+        return this.pc<WireCartCheckoutResult>("POST", path);
+      });
     } catch (e) {
       // A refused order is not an HTTP error: it fails asynchronously, as the portal reports it.
       if (e instanceof CcError && e.status < 500 && e.status !== 429) return ok(record("Failed", e.description, null));
@@ -591,7 +613,9 @@ export class CloudCockpitFacade {
       await this.pc("PATCH", `/v1/customers/${tenant}/subscriptions/${subId}`, { ...sub, autoRenewEnabled: false });
     }
     this.hide(subId, null);
-    return ok(record("Processing", null, pcOrder.id));
+    const placed = record("Processing", null, pcOrder.id);
+    if (lost !== null) throw lost;
+    return ok(placed);
   }
 }
 
