@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customer,
+  fault,
   OFFERS,
   OTHER_SUB,
-  state,
   startTestSimulator,
+  state,
   SUB,
   subPath,
   subscription,
   type SubscriptionFixture,
   type TestSimulator,
+  wireCode,
 } from "./helpers";
 
 /**
@@ -136,11 +138,7 @@ describe("transitions", () => {
     const res = await transition({ toCatalogItemId: OFFERS.exchange2, quantity: 10, toSubscriptionId: OTHER_SUB });
     expect(res.status).toBe(status);
     if (code) {
-      expect(res.body).toEqual({
-        code,
-        description:
-          "Cannot transition into subscription 33333333-3333-4333-8333-333333333333: Subscription 33333333-3333-4333-8333-333333333333 ends on 2027-01-08, before the source's end date 2027-01-09; transition into a new subscription instead (omit toSubscriptionId)",
-      });
+      expect(res.body).toEqual(fault(code, "Cannot transition into subscription 33333333-3333-4333-8333-333333333333: Subscription 33333333-3333-4333-8333-333333333333 ends on 2027-01-08, before the source's end date 2027-01-09; transition into a new subscription instead (omit toSubscriptionId)"));
       expect((await get(SUB))["quantity"]).toBe(10);
     } else {
       expect(await get(OTHER_SUB)).toMatchObject({ quantity: 13, commitmentEndDate: targetEnd });
@@ -159,22 +157,18 @@ describe("transitions", () => {
     sim.load(state(NOW, [customer([subscription(SOURCE)])]));
     const res = await transition(body);
     expect(res.status).toBe(400);
-    expect(res.body["code"]).toBe(code);
+    expect(res.body["code"]).toBe(wireCode(code));
   });
 
   it("names the eligible targets when the target is not one", async () => {
     sim.load(state(NOW, [customer([subscription({ ...SOURCE, offerId: OFFERS.basic })])]));
     const res = await transition({ toCatalogItemId: OFFERS.e3, quantity: 1 });
-    expect(res.body).toEqual({
-      code: "TransitionNotEligible",
-      description:
-        "CFQ7TTC0LFLX:0001 is not an upgrade of CFQ7TTC0LH18:0001; eligible targets: CFQ7TTC0LDPB:0001, CFQ7TTC0LCHC:0002 (GET …/transitionEligibilities)",
-    });
+    expect(res.body).toEqual(fault("TransitionNotEligible", "CFQ7TTC0LFLX:0001 is not an upgrade of CFQ7TTC0LH18:0001; eligible targets: CFQ7TTC0LDPB:0001, CFQ7TTC0LCHC:0002 (GET …/transitionEligibilities)"));
   });
 
   it("into a subscription of another offer is refused", async () => {
     sim.load(state(NOW, [customer([subscription(SOURCE), subscription({ ...target("2027-06-30T00:00:00Z"), offerId: OFFERS.basic })])]));
     const res = await transition({ toCatalogItemId: OFFERS.exchange2, quantity: 1, toSubscriptionId: OTHER_SUB });
-    expect(res.body["code"]).toBe("TargetSubscriptionNotEligible");
+    expect(res.body["code"]).toBe(wireCode("TargetSubscriptionNotEligible"));
   });
 });

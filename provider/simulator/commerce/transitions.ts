@@ -3,7 +3,6 @@ import {
   splitCatalogItemId,
   offerKeyOf,
   type WireEligibilityError,
-  type WireTransition,
   type WireTransitionEligibility,
 } from "../../backends/partner-center/wire";
 import { utcMs } from "../dates";
@@ -14,6 +13,11 @@ import { day, type Eligibility, enumKey, invalidInput, takeSeats } from "./value
 
 
 /** Transitions (upgrades now) and their eligibilities. */
+
+const TRANSITION_TYPES: Readonly<Record<string, string>> = {
+  transitiononly: "transition_only",
+  transitionwithlicensetransfer: "transition_with_license_transfer",
+};
 
 export function transitionEligibilities(ctx: CommerceContext, customerId: string, subscriptionId: string, type: string = "immediate"): WireTransitionEligibility[] {
   const customer = ctx.customer(customerId);
@@ -69,8 +73,17 @@ function intoErrors(ctx: CommerceContext, source: SimSubscription, target: SimSu
  * expires at its term end); the target — new, or an existing subscription of the target offer
  * ending no earlier than the source — carries the seats with their batches. A new target
  * takes the source's term, billing, end date and cancellation window.
+ *
+ * With `ctx.deferred` a valid transition is answered `Started` (the new target's id announced
+ * in `toSubscriptionId`) and recorded as pending; `applying` completes it later with those ids.
  */
-export function transition(ctx: CommerceContext, customerId: string, subscriptionId: string, body: unknown): WireTransition {
+export function transition(
+  ctx: CommerceContext,
+  customerId: string,
+  subscriptionId: string,
+  body: unknown,
+  applying?: { readonly operationId: string; readonly newSubscriptionId?: string },
+): SimTransition {
   const customer = ctx.customer(customerId);
   const source = ctx.subscription(customer, subscriptionId);
   if (typeof body !== "object" || body === null) throw invalidInput("the body must be a transition");
@@ -80,6 +93,11 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
   }
   if (source.status !== "active") {
     throw new SimError(400, CODES.notActive, `Subscription ${source.id} is ${source.status} and can no longer be changed; buy a new subscription instead`);
+  }
+  if (!applying) ctx.checkNotPending(customer.id, source.id);
+  const transitionType = TRANSITION_TYPES[enumKey(request["transitionType"] ?? "transition_only")];
+  if (!transitionType) {
+    throw invalidInput(`transitionType must be transition_only or transition_with_license_transfer (got ${JSON.stringify(request["transitionType"])})`);
   }
   const toCatalogItemId = request["toCatalogItemId"];
   if (typeof toCatalogItemId !== "string") throw invalidInput("toCatalogItemId is required");
@@ -102,6 +120,7 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
   let into: SimSubscription | undefined;
   if (typeof toSubscriptionId === "string" && toSubscriptionId !== "") {
     into = ctx.subscription(customer, toSubscriptionId);
+    if (!applying && into.id !== source.id) ctx.checkNotPending(customer.id, into.id);
     const reason =
       into.id === source.id
         ? "it is the source itself"
@@ -127,6 +146,36 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
     ctx.checkBounds(target, moving, target.offer);
   }
 
+  if (ctx.deferred && !applying) {
+    const newSubscriptionId = into ? undefined : ctx.newId();
+    const started: SimTransition = {
+      operationId: ctx.newId(),
+      fromCatalogItemId: source.offerId,
+      fromSubscriptionId: source.id,
+      toCatalogItemId: ctx.index.catalogItemId(target),
+      toSubscriptionId: into?.id ?? (newSubscriptionId as string),
+      quantity: moving,
+      termDuration: into?.termDuration ?? source.termDuration,
+      billingCycle: into?.billingCycle ?? source.billingCycle,
+      transitionType,
+      status: "started",
+      events: [{ name: "Conversion", status: "Started", timestamp: formatWireDate(ctx.now) }],
+      attributes: { objectType: "Transition" },
+    };
+    (customer.transitions ??= []).push(started);
+    ctx.addPending({
+      kind: "transition",
+      ...ctx.pendingTimes(),
+      customerId: customer.id,
+      holds: into ? [source.id, into.id] : [source.id],
+      subscriptionId: source.id,
+      operationId: started.operationId,
+      ...(newSubscriptionId !== undefined ? { newSubscriptionId } : {}),
+      body: request,
+    });
+    return structuredClone(started);
+  }
+
   const sourceLots = ctx.materialiseLots(source);
   const moved = takeSeats(sourceLots, moving);
   source.seatLots = sourceLots.filter((l) => l.quantity > 0);
@@ -141,7 +190,7 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
     targetSub.scheduledNextTermInstructions = null;
   } else {
     targetSub = {
-      id: ctx.newId(),
+      id: applying?.newSubscriptionId ?? ctx.newId(),
       offerId: ctx.index.catalogItemId(target),
       offerName: target.name,
       friendlyName: target.name,
@@ -161,8 +210,16 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
     customer.subscriptions.push(targetSub);
   }
   ctx.touch(targetSub);
+  const completed = { name: "Conversion", status: "Completed", timestamp: formatWireDate(ctx.now) };
+  const record = applying && customer.transitions?.find((t) => t.operationId === applying.operationId);
+  if (record) {
+    record.status = "completed";
+    record.toSubscriptionId = targetSub.id;
+    record.events.push(completed);
+    return structuredClone(record);
+  }
   const transition: SimTransition = {
-    operationId: ctx.newId(),
+    operationId: applying?.operationId ?? ctx.newId(),
     fromCatalogItemId: source.offerId,
     fromSubscriptionId: source.id,
     toCatalogItemId: ctx.index.catalogItemId(target),
@@ -170,17 +227,36 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
     quantity: moving,
     termDuration: targetSub.termDuration,
     billingCycle: targetSub.billingCycle,
-    transitionType: typeof request["transitionType"] === "string" ? request["transitionType"] : "transition_only",
+    transitionType,
     status: "completed",
-    events: [{ name: "Conversion", status: "Completed", timestamp: formatWireDate(ctx.now) }],
+    events: [completed],
     attributes: { objectType: "Transition" },
   };
   (customer.transitions ??= []).push(transition);
   return structuredClone(transition);
 }
 
-export function listTransitions(ctx: CommerceContext, customerId: string, subscriptionId: string): WireTransition[] {
+/** The transitions of a subscription (as source), or the one with `operationId`. */
+export function listTransitions(ctx: CommerceContext, customerId: string, subscriptionId: string, operationId?: string): SimTransition[] {
   const customer = ctx.customer(customerId);
   const sub = ctx.subscription(customer, subscriptionId);
-  return structuredClone((customer.transitions ?? []).filter((t) => t.fromSubscriptionId === sub.id));
+  const op = operationId?.toLowerCase();
+  return structuredClone(
+    (customer.transitions ?? []).filter((t) => t.fromSubscriptionId === sub.id && (op === undefined || t.operationId.toLowerCase() === op)),
+  );
+}
+
+/** Mark a started transition failed (it could not be applied when due). */
+export function failTransition(ctx: CommerceContext, customerId: string, operationId: string, error: { code: string; description: string }): void {
+  const record = ctx.customer(customerId).transitions?.find((t) => t.operationId === operationId);
+  if (!record) return;
+  record.status = "failed";
+  const code = Number(error.code);
+  record.events.push({
+    name: "Conversion",
+    status: "Failed",
+    timestamp: formatWireDate(ctx.now),
+    errors: [{ code: Number.isInteger(code) ? code : 0, description: error.description }],
+  });
+  ctx.changed = true;
 }
