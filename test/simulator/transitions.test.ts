@@ -45,7 +45,17 @@ const get = async (id: string) => (await sim.call("GET", subPath(id))).body;
 
 describe("transition eligibilities", () => {
   it("lists the upgrade targets of the same segment with the subscriptions they may merge into", async () => {
-    sim.load(state(NOW, [customer([subscription(SOURCE), subscription(target("2027-02-28T00:00:00Z")), subscription({ ...target("2026-12-31T00:00:00Z"), id: "44444444-4444-4444-8444-444444444444" })])]));
+    sim.load(
+      state(NOW, [
+        customer([
+          subscription(SOURCE),
+          subscription(target("2027-02-28T00:00:00Z")),
+          subscription({ ...target("2026-12-31T00:00:00Z"), id: "44444444-4444-4444-8444-444444444444" }),
+          subscription({ ...target("2027-02-28T00:00:00Z"), id: "55555555-5555-4555-8555-555555555555", status: "expired" }),
+          subscription({ ...target("2027-02-28T00:00:00Z"), id: "66666666-6666-4666-8666-666666666666", term: "P1M" }),
+        ]),
+      ]),
+    );
     const res = await sim.call<{ items: unknown[] }>("GET", `${subPath()}/transitionEligibilities?eligibilityType=immediate`);
     expect(res.body.items).toEqual([
       {
@@ -53,7 +63,10 @@ describe("transition eligibilities", () => {
         title: "Exchange Online (Plan 2)",
         description: "Exchange Online (Plan 2)",
         quantity: 10,
-        eligibilities: [{ isEligible: true, transitionType: "transition_only", errors: [] }],
+        eligibilities: [
+          { isEligible: true, transitionType: "transition_only", errors: [] },
+          { isEligible: true, transitionType: "transition_with_license_transfer", errors: [] },
+        ],
         subscriptionEligibilities: [
           { isEligible: true, subscriptionId: OTHER_SUB, subscriptionFriendlyName: "plan-2", subscriptionTermDuration: "P1Y", subscriptionBillingCycle: "monthly", errors: [] },
           {
@@ -62,7 +75,23 @@ describe("transition eligibilities", () => {
             subscriptionFriendlyName: "plan-2",
             subscriptionTermDuration: "P1Y",
             subscriptionBillingCycle: "monthly",
-            errors: [{ code: 0, description: "Subscription 44444444-4444-4444-8444-444444444444 ends on 2026-12-31, before the source's end date 2027-01-09" }],
+            errors: [{ code: 4, description: "Subscription 44444444-4444-4444-8444-444444444444 ends on 2026-12-31, before the source's end date 2027-01-09" }],
+          },
+          {
+            isEligible: false,
+            subscriptionId: "55555555-5555-4555-8555-555555555555",
+            subscriptionFriendlyName: "plan-2",
+            subscriptionTermDuration: "P1Y",
+            subscriptionBillingCycle: "monthly",
+            errors: [{ code: 1, description: "Subscription 55555555-5555-4555-8555-555555555555 is expired, not active" }],
+          },
+          {
+            isEligible: false,
+            subscriptionId: "66666666-6666-4666-8666-666666666666",
+            subscriptionFriendlyName: "plan-2",
+            subscriptionTermDuration: "P1M",
+            subscriptionBillingCycle: "monthly",
+            errors: [{ code: 3, description: "Subscription 66666666-6666-4666-8666-666666666666's term duration P1M is shorter than the source's P1Y" }],
           },
         ],
         attributes: { objectType: "TransitionEligibility" },

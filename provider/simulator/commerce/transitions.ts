@@ -14,6 +14,7 @@ import { day, type Eligibility, enumKey, invalidInput, takeSeats } from "./value
 
 /** Transitions (upgrades now) and their eligibilities. */
 
+const TRANSITION_KINDS = ["transition_only", "transition_with_license_transfer"] as const;
 const TRANSITION_TYPES: Readonly<Record<string, string>> = {
   transitiononly: "transition_only",
   transitionwithlicensetransfer: "transition_with_license_transfer",
@@ -33,14 +34,16 @@ export function transitionEligibilities(ctx: CommerceContext, customerId: string
       title: target.name,
       description: target.name,
       quantity: sub.quantity,
-      eligibilities: [{ isEligible: eligible, transitionType: "transition_only", errors: sourceErrors }],
+      // The simulator has no users to move licences between: both kinds are equally eligible.
+      eligibilities: TRANSITION_KINDS.map((transitionType) => ({ isEligible: eligible, transitionType, errors: sourceErrors })),
       attributes: { objectType: "TransitionEligibility" },
     };
-    if (kind === "scheduled") return item;
+    // Partner Center: empty for a trial source and for eligibilityType=scheduled.
+    if (kind === "scheduled" || sub.isTrial === true) return { ...item, subscriptionEligibilities: [] };
     return {
       ...item,
       subscriptionEligibilities: customer.subscriptions
-        .filter((s) => s.id !== sub.id && s.status === "active" && offerKeyOf(s.offerId) === target.offer)
+        .filter((s) => s.id !== sub.id && s.status !== "deleted" && offerKeyOf(s.offerId) === target.offer)
         .map((s) => {
           const errors = intoErrors(ctx, sub, s);
           return {
@@ -56,17 +59,30 @@ export function transitionEligibilities(ctx: CommerceContext, customerId: string
   });
 }
 
-function intoErrors(ctx: CommerceContext, source: SimSubscription, target: SimSubscription): WireEligibilityError[] {
-  if (utcMs(target.commitmentEndDate) < utcMs(source.commitmentEndDate)) {
-    return [
-      {
-        code: 0,
-        description: `Subscription ${target.id} ends on ${day(utcMs(target.commitmentEndDate))}, before the source's end date ${day(utcMs(source.commitmentEndDate))}`,
-      },
-    ];
+/**
+ * Why seats of `source` cannot move into the existing `target`, with the codes of Partner
+ * Center's `subscriptionEligibilities`: 1 not active, 3 a shorter term than the source's, 4 an
+ * earlier end date than the source's. Code 2 ("in cancellation window") is not simulated: which
+ * subscription's window it means is undocumented, and buying a target then merging into it
+ * within days is what seatplan plans for an upgrade into a subscription not bought yet.
+ */
+function intoErrors(_ctx: CommerceContext, source: SimSubscription, target: SimSubscription): WireEligibilityError[] {
+  const errors: WireEligibilityError[] = [];
+  if (target.status !== "active") errors.push({ code: 1, description: `Subscription ${target.id} is ${target.status}, not active` });
+  if (TERM_MONTHS[target.termDuration] !== undefined && TERM_MONTHS[source.termDuration] !== undefined &&
+      (TERM_MONTHS[target.termDuration] as number) < (TERM_MONTHS[source.termDuration] as number)) {
+    errors.push({ code: 3, description: `Subscription ${target.id}'s term duration ${target.termDuration} is shorter than the source's ${source.termDuration}` });
   }
-  return [];
+  if (utcMs(target.commitmentEndDate) < utcMs(source.commitmentEndDate)) {
+    errors.push({
+      code: 4,
+      description: `Subscription ${target.id} ends on ${day(utcMs(target.commitmentEndDate))}, before the source's end date ${day(utcMs(source.commitmentEndDate))}`,
+    });
+  }
+  return errors;
 }
+
+const TERM_MONTHS: Readonly<Record<string, number>> = { P1M: 1, P1Y: 12, P3Y: 36 };
 
 /**
  * Upgrade seats now (irreversible). A full transition leaves the source at 0 seats (it
@@ -124,11 +140,11 @@ export function transition(
     const reason =
       into.id === source.id
         ? "it is the source itself"
-        : into.status !== "active"
-          ? `it is ${into.status}`
-          : offerKeyOf(into.offerId) !== target.offer
-            ? `it is ${offerKeyOf(into.offerId)}, not ${target.offer}`
-            : intoErrors(ctx, source, into)[0]?.description;
+        : offerKeyOf(into.offerId) !== target.offer
+          ? `it is ${offerKeyOf(into.offerId)}, not ${target.offer}`
+          : intoErrors(ctx, source, into)
+              .map((e) => e.description)
+              .join("; ") || undefined;
     if (reason) {
       throw new SimError(400, CODES.targetNotEligible, `Cannot transition into subscription ${into.id}: ${reason}; transition into a new subscription instead (omit toSubscriptionId)`);
     }
