@@ -253,6 +253,7 @@ export class SimulatorService {
       now,
       newId: this.newId,
       subscribedSkuIds: this.subscribedSkuIds,
+      realNow: real,
       ...(writing && this.asyncMs > 0 ? { deferred: { acceptedAt: real, dueAt: real + this.asyncMs } } : {}),
     });
   }
