@@ -220,8 +220,9 @@ describe("fault matrix: each write is sent once, and applied at most once", () =
   });
 
   it("409 while another change of the subscription runs: waited out, decided again, applied once", async () => {
-    h = await startCcHarness({ asyncMs: 1_000 });
-    const backend = h.backend({ sleep: realSleep, convergence: { intervalMs: 40, maxReads: 100 } });
+    // Long enough that the second write meets the first still pending on a loaded machine.
+    h = await startCcHarness({ asyncMs: 3_000 });
+    const backend = h.backend({ sleep: realSleep, convergence: { intervalMs: 100, maxReads: 100 } });
     const first = backend.setAutoRenew(ROCKIT, BASIC, false);
     // The second write starts once the first is accepted and still invisible (bounded wait).
     for (let i = 0; i < 200 && ccCalls(await h.requests(), "PATCH").length === 0; i++) await realSleep(10);
