@@ -114,6 +114,22 @@ describe("asynchronous writes", () => {
     expect((await h.backend().listSubscriptions(NORTHWIND)).filter((s) => s.friendlyName === "entra-id-p1")).toHaveLength(1);
   });
 
+  it("with the simulator's --async-ms underneath, a PATCH, an order and an upgrade converge, each sent once", async () => {
+    h = await startCcHarness({ serviceAsyncMs: 150 });
+    const backend = h.backend({ sleep: realSleep, convergence: { intervalMs: 40, maxReads: 50 } });
+    expect((await backend.setQuantity(ROCKIT, BASIC, 4)).quantity).toBe(4);
+    expect((await backend.purchase(NORTHWIND, ENTRA)).quantity).toBe(5);
+    const upgraded = await backend.transition(NORTHWIND, EXCHANGE, { to: PLAN_2, quantity: 10 });
+    expect([upgraded.source.quantity, upgraded.target.quantity]).toEqual([0, 10]);
+    const writes = ccCalls(await h.requests()).filter((c) => !c.startsWith("GET"));
+    expect(writes.map((c) => c.replace(/\/v1\/customers\/[^/]+\/subscriptions\/[^/ ]+/, "/v1/customers/C/subscriptions/S"))).toEqual([
+      "PATCH /v1/customers/C/subscriptions/S 202",
+      "POST /v1/Orders 200",
+      "POST /v1/customers/C/subscriptions/S/upgrade 202",
+    ]);
+    expect(h.log.filter((l) => l.includes("waiting for CloudCockpit to apply it")).length).toBeGreaterThan(0);
+  });
+
   it("an upgrade is posted once and followed until the source is empty and the target shows", async () => {
     h = await startCcHarness({ asyncMs: 100 });
     const backend = h.backend({ sleep: realSleep, convergence: { intervalMs: 30, maxReads: 50 } });

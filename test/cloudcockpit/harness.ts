@@ -34,6 +34,8 @@ export interface CcHarnessOptions {
   readonly state?: SimState;
   /** How long a CloudCockpit write stays invisible (real ms). @default 0 */
   readonly asyncMs?: number;
+  /** `seatplan simulator --async-ms`: Partner Center's own writes take effect this much later. @default 0 */
+  readonly serviceAsyncMs?: number;
 }
 
 export interface CcHarness {
@@ -65,7 +67,7 @@ export async function startCcHarness(options: CcHarnessOptions = {}): Promise<Cc
   const dir = mkdtempSync(join(tmpdir(), "seatplan-cc-"));
   const statePath = join(dir, "state.json");
   writeFileSync(statePath, JSON.stringify(options.state ?? { ...demoState(SIM_NOW), partner: PARTNER }, null, 2));
-  const sim = await startSimulatorServer({ statePath, port: 0, rateLimitPerMinute: 0, cloudCockpitAsyncMs: options.asyncMs ?? 0 });
+  const sim = await startSimulatorServer({ statePath, port: 0, rateLimitPerMinute: 0, cloudCockpitAsyncMs: options.asyncMs ?? 0, asyncMs: options.serviceAsyncMs ?? 0 });
   const proxy = await startFaultProxy(sim.url);
   const log: string[] = [];
   const delays: number[] = [];

@@ -209,8 +209,14 @@ export class CloudCockpitFacade {
   // Partner Center underneath
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * One Partner Center call through the service (its throttling, faults, log and --async-ms
+   * apply). A PATCH carries the etag of the body it is based on. 202 is an answer like 200.
+   */
   private async pc<T>(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<T> {
-    const res = await this.service.handle({ method, path, query: new URLSearchParams(query ?? {}), headers: {}, body });
+    const etag = method === "PATCH" ? (body as { attributes?: { etag?: unknown } } | undefined)?.attributes?.etag : undefined;
+    const headers = typeof etag === "string" ? { "if-match": etag } : {};
+    const res = await this.service.handle({ method, path, query: new URLSearchParams(query ?? {}), headers, body });
     if (res.status >= 400) {
       const b = res.body as { code?: unknown; description?: unknown } | undefined;
       const description = typeof b?.description === "string" ? b.description : `Partner Center answered ${res.status}`;
@@ -516,16 +522,16 @@ export class CloudCockpitFacade {
     const autoRenew = typeof b["autoRenewEnabled"] === "boolean" ? b["autoRenewEnabled"] : sub.autoRenewEnabled;
     const quantity = b["quantity"] as number;
     const name = b["name"] as string;
-    let after = sub;
-    if (sub.friendlyName !== name || sub.quantity !== quantity || sub.autoRenewEnabled !== autoRenew) {
-      after = await this.pc<WireSubscription>("PATCH", path, { ...sub, friendlyName: name, quantity, autoRenewEnabled: autoRenew });
+    // One Partner Center PATCH: the engine makes the immediate change (which wipes the old
+    // schedule) before it sets the schedule the body carries.
+    const current = sub.scheduledNextTermInstructions ?? null;
+    const wanted = settings && autoRenew ? instructionsFor({ ...sub, quantity }, settings) : null;
+    const keep = settings === undefined || settings === null ? (autoRenew ? current : null) : wanted;
+    const immediate = sub.friendlyName !== name || sub.quantity !== quantity || sub.autoRenewEnabled !== autoRenew;
+    if (immediate || !sameInstructions(current, keep)) {
+      await this.pc("PATCH", path, { ...sub, friendlyName: name, quantity, autoRenewEnabled: autoRenew, scheduledNextTermInstructions: keep });
+      this.hide(pcId, sub);
     }
-    const wanted = settings && autoRenew ? instructionsFor(after, settings) : null;
-    const keep = settings === undefined || settings === null ? after.scheduledNextTermInstructions ?? null : wanted;
-    if (!sameInstructions(after.scheduledNextTermInstructions ?? null, keep)) {
-      after = await this.pc<WireSubscription>("PATCH", path, { ...after, scheduledNextTermInstructions: keep });
-    }
-    if (after !== sub) this.hide(pcId, sub);
     return { status: 202, headers: {}, body: "" };
   }
 
@@ -605,9 +611,15 @@ export class CloudCockpitFacade {
       throw e;
     }
     const pcOrder = checkout.orders?.[0];
-    const subId = pcOrder?.lineItems.find((l) => l.subscriptionId)?.subscriptionId;
-    if (!pcOrder || !subId) return ok(record("Failed", checkout.orderErrors?.[0]?.description ?? "the order created no subscription", null));
+    if (!pcOrder) return ok(record("Failed", checkout.orderErrors?.[0]?.description ?? "the order created no subscription", null));
     this.ccOrderOfPc.set(pcOrder.id, orderId);
+    // A Partner Center order still pending (--async-ms) names its subscription later: the list shows it by orderId then.
+    const subId = pcOrder.lineItems.find((l) => l.subscriptionId)?.subscriptionId;
+    if (subId === undefined) {
+      const placed = record("Processing", null, pcOrder.id);
+      if (lost !== null) throw lost;
+      return ok(placed);
+    }
     if (b["autoRenewEnabled"] === false) {
       const sub = await this.pc<WireSubscription>("GET", `/v1/customers/${tenant}/subscriptions/${subId}`);
       await this.pc("PATCH", `/v1/customers/${tenant}/subscriptions/${subId}`, { ...sub, autoRenewEnabled: false });
