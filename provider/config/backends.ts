@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import type { Backend } from "../backends/backend";
+import type { Backend, BackendCapabilities } from "../backends/backend";
+import { CLOUDCOCKPIT_CAPABILITIES } from "../client/cloudcockpit/backend";
 import { PartnerCenterBackend, type PartnerCenterClientOptions } from "../client/partner-center";
 import { ConfigError } from "../domain/errors";
 import { InProcessTransport } from "../http/in-process-transport";
@@ -38,6 +39,14 @@ export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
   /** A CloudCockpit portal's API: `SEATPLAN_CLOUDCOCKPIT_TENANT`, `SEATPLAN_ENDPOINT` and an API Access (design §8). */
   cloudcockpit: (settings) => Promise.resolve(createCloudCockpitBackend(settings)),
 };
+
+/**
+ * Capabilities a backend has whatever its credentials (so a plan made without opening it, Pulumi's
+ * diff, downgrades as the backend will); undefined when they depend on the connection.
+ */
+export function knownCapabilities(settings: BackendSettings): BackendCapabilities | undefined {
+  return backendName(settings) === "cloudcockpit" ? CLOUDCOCKPIT_CAPABILITIES : undefined;
+}
 
 /** The backend `SEATPLAN_BACKEND` names (default {@link DEFAULT_BACKEND}). */
 export function backendName(settings: BackendSettings): string {

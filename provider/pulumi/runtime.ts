@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { applySubscription } from "../apply";
 import type { Backend } from "../backends/backend";
-import { backendName, DEFAULT_BACKEND, openBackend, simulatorStatePath } from "../config/backends";
+import { backendName, DEFAULT_BACKEND, knownCapabilities, openBackend, simulatorStatePath } from "../config/backends";
 import { planningInstant } from "../config/clock";
 import { ConfigError, isBackendError } from "../domain/errors";
 import type {
@@ -130,7 +130,13 @@ async function diff(host: RuntimeHost, id: string, olds: SubscriptionOutputs, ne
     },
   };
   const only: DesiredState = { ...d.state, customers: [{ ...d.customer, subscriptions: [d.entry] }] };
-  const steps = plan(only, observation, { now: fixedNow(settings) ?? (await simulatorClock(host, settings)) ?? host.now(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
+  // A backend's fixed capabilities are known without opening it: preview refuses what it cannot do.
+  const capabilities = knownCapabilities(settings);
+  const steps = plan(only, observation, {
+    now: fixedNow(settings) ?? (await simulatorClock(host, settings)) ?? host.now(),
+    backend: settings.SEATPLAN_BACKEND ?? "simulator",
+    ...(capabilities === undefined ? {} : { capabilities }),
+  }).steps;
   throwIfBlocked(label, steps);
   return { changes: steps.length > 0 };
 }

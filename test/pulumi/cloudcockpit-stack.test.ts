@@ -97,4 +97,17 @@ describe("the quickstart stack on the cloudcockpit backend", () => {
     expect([replan.backend, replan.steps]).toEqual(["cloudcockpit", []]);
     expect(replan.summary).toMatchObject({ now: 0, atRenewal: 0, irreversible: 0, blocked: 0, unchanged: 7 });
   });
+
+  it("preview refuses a renewal seat count again, without calling CloudCockpit", async () => {
+    const file = path.join(project, "licences.yaml");
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { customers: Record<string, { subscriptions: Record<string, Record<string, unknown>> }> };
+    const teams = doc.customers["rockit"]?.subscriptions["teams-essentials"];
+    if (teams) teams["renewal"] = { quantity: 2 };
+    fs.writeFileSync(file, YAML.stringify(doc));
+    const calls = (await fetch(`${sim.url}/_sim/requests`).then((r) => r.json())) as unknown[];
+    const result = await h.preview();
+    expect(result.errors.map((e) => e.urn.split("::").pop())).toEqual(["rockit/teams-essentials"]);
+    expect(result.errors[0]?.message).toContain("the cloudcockpit backend cannot schedule a seat count for the renewal");
+    expect(((await fetch(`${sim.url}/_sim/requests`).then((r) => r.json())) as unknown[]).length).toBe(calls.length);
+  });
 });
