@@ -28,7 +28,13 @@ export interface BackendSettings extends PartnerCenterSettings, CloudCockpitSett
 }
 
 /** Opens one backend from settings; `cwd` resolves relative paths. */
-export type BackendFactory = (settings: BackendSettings, cwd: string) => Promise<Backend>;
+export type BackendFactory = (settings: BackendSettings, cwd: string, hooks?: BackendHooks) => Promise<Backend>;
+
+/** What the caller lets a backend tell the user while it works. */
+export interface BackendHooks {
+  /** A line of progress (a write waiting for an asynchronous backend to apply it); redacted. */
+  readonly progress?: (line: string) => void;
+}
 
 /** The backends `SEATPLAN_BACKEND` may name. Adding a backend is one entry here. */
 export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
@@ -37,7 +43,7 @@ export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
   /** Partner Center's REST API: `SEATPLAN_ENDPOINT`, `SEATPLAN_AUTHORITY` and the credential variables. */
   "partner-center": (settings) => Promise.resolve(createPartnerCenterBackend(settings)),
   /** A CloudCockpit portal's API: `SEATPLAN_CLOUDCOCKPIT_TENANT`, `SEATPLAN_ENDPOINT` and an API Access (design §8). */
-  cloudcockpit: (settings) => Promise.resolve(createCloudCockpitBackend(settings)),
+  cloudcockpit: (settings, _cwd, hooks) => Promise.resolve(createCloudCockpitBackend(settings, hooks?.progress ? { progress: hooks.progress } : {})),
 };
 
 /**
@@ -59,13 +65,13 @@ export function simulatorStatePath(settings: BackendSettings, cwd: string): stri
 }
 
 /** Opens the backend the settings name; a configuration mistake rejects with a `ConfigError`. */
-export async function openBackend(settings: BackendSettings, cwd: string): Promise<Backend> {
+export async function openBackend(settings: BackendSettings, cwd: string, hooks: BackendHooks = {}): Promise<Backend> {
   const name = backendName(settings);
   const factory = Object.hasOwn(BACKEND_FACTORIES, name) ? BACKEND_FACTORIES[name] : undefined;
   if (factory === undefined) {
     throw new ConfigError(`SEATPLAN_BACKEND=${name} is not a backend seatplan knows: use ${Object.keys(BACKEND_FACTORIES).join(" or ")}`);
   }
-  return await factory(settings, cwd);
+  return await factory(settings, cwd, hooks);
 }
 
 /** The embedded backend's options: the simulator service's, and the client's where a test tunes them. */

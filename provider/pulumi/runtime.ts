@@ -284,7 +284,7 @@ async function backendFor(host: RuntimeHost, settings: Settings): Promise<{ back
   const key = createHash("sha256").update(JSON.stringify([cwd, identity])).digest("hex");
   let opened = processState.backends.get(key);
   if (opened === undefined) {
-    opened = openBackend(identity, cwd).catch((e: unknown) => {
+    opened = openBackend(identity, cwd, { progress: (line) => host.log(`seatplan: ${line}`) }).catch((e: unknown) => {
       processState.backends.delete(key);
       throw e instanceof ConfigError ? inPulumiTerms(e) : e;
     });

@@ -87,8 +87,13 @@ describe("asynchronous writes", () => {
   it("a PATCH answered 202 is re-read until it shows, with a progress line per read, and sent once", async () => {
     h = await startCcHarness({ asyncMs: 150 });
     const backend = h.backend({ sleep: realSleep, convergence: { intervalMs: 40, maxReads: 50 } });
-    const after = await backend.setQuantity(ROCKIT, BASIC, 4);
+    const operation = "0f0e0d0c-0b0a-4908-8706-050403020100";
+    const after = await backend.setQuantity(ROCKIT, BASIC, 4, { requestId: operation });
     expect(after.quantity).toBe(4);
+    // One X-Correlation-Id for the operation: its read, its PATCH and every re-read.
+    const mine = (await h.requests()).filter((r) => r.path.startsWith("/cloudcockpit/v1") && r.msRequestId === operation);
+    expect(mine.map((r) => r.method)).toEqual(["GET", "PATCH", ...mine.slice(2).map(() => "GET")]);
+    expect(mine.length).toBeGreaterThan(3);
     expect(h.log.filter((l) => l.includes("waiting for CloudCockpit to apply it")).length).toBeGreaterThan(0);
     expect(h.log.some((l) => l.includes("quantity 4 on subscription") && l.includes("applied"))).toBe(true);
     expect(ccCalls(await h.requests(), "PATCH")).toEqual([`PATCH /v1/customers/${await customerOf(h, ROCKIT)}/subscriptions/${BASIC} 202`]);

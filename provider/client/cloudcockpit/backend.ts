@@ -74,6 +74,8 @@ export interface CloudCockpitBackendOptions {
   readonly newId?: () => string;
   /** One line per HTTP attempt and per convergence read, redacted. */
   readonly log?: (line: string) => void;
+  /** Progress of writes that wait for CloudCockpit (one line per convergence read, redacted); @default `log` */
+  readonly progress?: (line: string) => void;
   /** What carries each attempt (provider/http). @default HTTP to `endpoint` */
   readonly transport?: Transport;
 }
@@ -265,9 +267,9 @@ export class CloudCockpitBackend implements Backend {
     // order it placed before instead of placing another (A11: a resent order is never relied on).
     const orderId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order");
     const correlationId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order-correlation");
-    const placed = A.subscriptionOfOrder(await this.listItems(tenant, customer), orderId);
+    const placed = A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId);
     if (placed) return this.observedOf(tenant, customer, placed);
-    const inFlight = (await this.activeOrders(customer)).find((o) => o.id.toLowerCase() === orderId);
+    const inFlight = (await this.activeOrders(customer, correlationId)).find((o) => o.id.toLowerCase() === orderId);
     if (!inFlight) {
       const body: CcOrderRequest = {
         id: orderId,
@@ -284,13 +286,13 @@ export class CloudCockpitBackend implements Backend {
       };
       // A 409 accepted nothing: the order is placed again only if it still is not there.
       await this.writeOnce({ method: "POST", path: A.PATHS.orders, body }, customer, correlationId, async () =>
-        A.subscriptionOfOrder(await this.listItems(tenant, customer), orderId) ? null : "retry",
+        A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId) ? null : "retry",
       );
     }
     return this.converge(`order ${orderId} (${request.offer} × ${request.quantity})`, correlationId, async () => {
-      const item = A.subscriptionOfOrder(await this.listItems(tenant, customer), orderId);
+      const item = A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId);
       if (item) return this.observedOf(tenant, customer, item);
-      const order = (await this.activeOrders(customer)).find((o) => o.id.toLowerCase() === orderId);
+      const order = (await this.activeOrders(customer, correlationId)).find((o) => o.id.toLowerCase() === orderId);
       if (order && A.orderState(order.status) === "failed") {
         throw new BackendError(this.redact(`CloudCockpit order ${orderId} for ${request.offer} failed: ${order.errorMessage ?? "no reason given"}`), 400, "OrderFailed", correlationId);
       }
@@ -355,14 +357,14 @@ export class CloudCockpitBackend implements Backend {
   async cancel(tenant: string, id: string, options?: WriteOptions): Promise<ObservedSubscription> {
     const customer = await this.customerId(tenant);
     const correlationId = options?.requestId ?? this.newId();
-    const detail = await this.detail(customer, id);
+    const detail = await this.detail(customer, id, correlationId);
     if (statusFromCc(detail.status) === "deleted") return observedFromDetail(tenant, detail);
     await this.writeOnce({ method: "DELETE", path: A.PATHS.subscription(customer, detail.id) }, customer, correlationId, async () => {
-      const again = await this.detail(customer, detail.id);
+      const again = await this.detail(customer, detail.id, correlationId);
       return statusFromCc(again.status) === "deleted" ? null : "retry";
     });
     return this.converge(`cancel of subscription ${detail.id}`, correlationId, async () => {
-      const s = observedFromDetail(tenant, await this.detail(customer, detail.id));
+      const s = observedFromDetail(tenant, await this.detail(customer, detail.id, correlationId));
       return s.status === "deleted" ? s : null;
     });
   }
@@ -375,7 +377,7 @@ export class CloudCockpitBackend implements Backend {
   async transition(tenant: string, id: string, request: TransitionRequest, options?: WriteOptions): Promise<TransitionResult> {
     const customer = await this.customerId(tenant);
     const correlationId = options?.requestId ?? this.newId();
-    const source = observedFromDetail(tenant, await this.detail(customer, id));
+    const source = observedFromDetail(tenant, await this.detail(customer, id, correlationId));
     const targets = await this.transitions(tenant, customer, source.id);
     const target = targets.find(
       (t) => A.offerKeyOfProviderOfferId(t.providerOfferId) === request.to && (t.destinationSubscriptionId ?? undefined)?.toLowerCase() === request.toSubscriptionId?.toLowerCase(),
@@ -387,12 +389,12 @@ export class CloudCockpitBackend implements Backend {
         "TransitionNotEligible",
       );
     }
-    const before = new Set((await this.listItems(tenant, customer)).map((s) => s.id));
-    const into = request.toSubscriptionId === undefined ? null : observedFromDetail(tenant, await this.detail(customer, request.toSubscriptionId));
+    const before = new Set((await this.listItems(tenant, customer, correlationId)).map((s) => s.id));
+    const into = request.toSubscriptionId === undefined ? null : observedFromDetail(tenant, await this.detail(customer, request.toSubscriptionId, correlationId));
     const body: CcTransition = { ...target, quantity: request.quantity, transitionType: target.transitionType || A.transitionTypeFor(into !== null) };
     const expectedSource = source.quantity - request.quantity;
     const done = async (): Promise<TransitionResult | null> => {
-      const items = await this.listItems(tenant, customer);
+      const items = await this.listItems(tenant, customer, correlationId);
       const src = items.find((s) => s.id === source.id);
       const moved = src === undefined || src.quantity === expectedSource || statusFromCc(src.subscriptionStatus) !== "active";
       if (!moved) return null;
@@ -416,8 +418,9 @@ export class CloudCockpitBackend implements Backend {
   // Internals
   // -------------------------------------------------------------------------------------------
 
-  private read(path: string, scope: string): HttpRequest {
-    const id = this.newId();
+  /** A read; inside a write, under that write's correlation id (one per logical operation). */
+  private read(path: string, scope: string, correlationId?: string): HttpRequest {
+    const id = correlationId ?? this.newId();
     return { method: "GET", path, scope, requestId: id, headers: { "X-Correlation-Id": id } };
   }
 
@@ -443,8 +446,8 @@ export class CloudCockpitBackend implements Backend {
     return found;
   }
 
-  private async listItems(tenant: string, customer: string): Promise<CcSubscriptionItem[]> {
-    const items = await this.pages<CcSubscriptionItem>({ method: "GET", path: A.PATHS.subscriptions(customer) }, "pageNumber", "pageSize", customer);
+  private async listItems(tenant: string, customer: string, correlationId?: string): Promise<CcSubscriptionItem[]> {
+    const items = await this.pages<CcSubscriptionItem>({ method: "GET", path: A.PATHS.subscriptions(customer) }, "pageNumber", "pageSize", customer, correlationId);
     const instance = A.providerInstanceOf(items);
     if (instance !== null) this.providerInstances.set(customer, instance);
     void tenant;
@@ -458,8 +461,8 @@ export class CloudCockpitBackend implements Backend {
     return observedFromItem(tenant, item, autoRenew);
   }
 
-  private async detail(customer: string, id: string): Promise<CcSubscriptionDetail> {
-    return (await this.http.request<CcSubscriptionDetail>(this.read(A.PATHS.subscription(customer, id), customer))).body;
+  private async detail(customer: string, id: string, correlationId?: string): Promise<CcSubscriptionDetail> {
+    return (await this.http.request<CcSubscriptionDetail>(this.read(A.PATHS.subscription(customer, id), customer, correlationId))).body;
   }
 
   private async transitions(tenant: string, customer: string, id: string): Promise<CcTransition[]> {
@@ -468,8 +471,8 @@ export class CloudCockpitBackend implements Backend {
     return Array.isArray(res.body) ? res.body : [...(res.body?.items ?? [])];
   }
 
-  private async activeOrders(customer: string): Promise<CcOrder[]> {
-    return this.pages<CcOrder>({ method: "GET", path: A.PATHS.customerOrders(customer) }, "pageNumber", "pageSize", customer);
+  private async activeOrders(customer: string, correlationId?: string): Promise<CcOrder[]> {
+    return this.pages<CcOrder>({ method: "GET", path: A.PATHS.customerOrders(customer) }, "pageNumber", "pageSize", customer, correlationId);
   }
 
   /**
@@ -486,7 +489,7 @@ export class CloudCockpitBackend implements Backend {
   ): Promise<ObservedSubscription> {
     const customer = await this.customerId(tenant);
     const correlationId = options?.requestId ?? this.newId();
-    const first = await this.detail(customer, id);
+    const first = await this.detail(customer, id, correlationId);
     const ccId = first.id;
     let body = change(first);
     if (body === null) return observedFromDetail(tenant, first);
@@ -495,13 +498,13 @@ export class CloudCockpitBackend implements Backend {
       customer,
       correlationId,
       async () => {
-        const again = await this.detail(customer, ccId);
+        const again = await this.detail(customer, ccId, correlationId);
         body = change(again);
         return body === null ? null : "retry";
       },
     );
     return this.converge(`${what} on subscription ${ccId}`, correlationId, async () => {
-      const s = observedFromDetail(tenant, await this.detail(customer, ccId));
+      const s = observedFromDetail(tenant, await this.detail(customer, ccId, correlationId));
       return converged(s) ? s : null;
     });
   }
@@ -566,14 +569,14 @@ export class CloudCockpitBackend implements Backend {
   }
 
   private progress(line: string): void {
-    this.options.log?.(this.redact(`cloudcockpit: ${line}`));
+    (this.options.progress ?? this.options.log)?.(this.redact(`cloudcockpit: ${line}`));
   }
 
   /** Every page of a paged list (A4): bounded by `totalPages` and `MAX_PAGES`. */
-  private async pages<T>(first: HttpRequest, numberName: string, sizeName: string, scope?: string): Promise<T[]> {
+  private async pages<T>(first: HttpRequest, numberName: string, sizeName: string, scope?: string, correlationId?: string): Promise<T[]> {
     const items: T[] = [];
     for (let pageNumber = 1; pageNumber <= A.MAX_PAGES; pageNumber++) {
-      const base = this.read(first.path, scope ?? "cloudcockpit");
+      const base = this.read(first.path, scope ?? "cloudcockpit", correlationId);
       const res = await this.http.request<CcPage<T> | T[] | undefined>({ ...base, query: { ...first.query, [numberName]: pageNumber, [sizeName]: A.PAGE_SIZE } });
       const body = res.body;
       if (Array.isArray(body)) return [...items, ...body];
