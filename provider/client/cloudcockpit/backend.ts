@@ -167,7 +167,7 @@ export class CloudCockpitBackend implements Backend {
 
   async listSubscriptions(tenant: string): Promise<ObservedSubscription[]> {
     const customer = await this.customerId(tenant);
-    const items = await this.listItems(tenant, customer);
+    const items = await this.listItems(customer);
     return Promise.all(items.map((item) => this.observedOf(tenant, customer, item)));
   }
 
@@ -208,7 +208,7 @@ export class CloudCockpitBackend implements Backend {
 
   async getTransitionEligibilities(tenant: string, subscriptionId: string): Promise<TransitionEligibility[]> {
     const customer = await this.customerId(tenant);
-    const items = await this.transitions(tenant, customer, subscriptionId);
+    const items = await this.transitions(customer, subscriptionId);
     const byOffer = new Map<OfferKey, TransitionEligibility>();
     for (const t of items) {
       const offer = A.offerKeyOfProviderOfferId(t.providerOfferId);
@@ -230,7 +230,7 @@ export class CloudCockpitBackend implements Backend {
     const customer = await this.customerId(tenant);
     let instance = this.providerInstances.get(customer);
     if (instance === undefined) {
-      await this.listItems(tenant, customer);
+      await this.listItems(customer);
       instance = this.providerInstances.get(customer);
     }
     if (instance === undefined) return {};
@@ -267,7 +267,7 @@ export class CloudCockpitBackend implements Backend {
     // order it placed before instead of placing another (A11: a resent order is never relied on).
     const orderId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order");
     const correlationId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order-correlation");
-    const placed = A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId);
+    const placed = A.subscriptionOfOrder(await this.listItems(customer, correlationId), orderId);
     if (placed) return this.observedOf(tenant, customer, placed);
     const inFlight = (await this.activeOrders(customer, correlationId)).find((o) => o.id.toLowerCase() === orderId);
     if (!inFlight) {
@@ -286,11 +286,11 @@ export class CloudCockpitBackend implements Backend {
       };
       // A 409 accepted nothing: the order is placed again only if it still is not there.
       await this.writeOnce({ method: "POST", path: A.PATHS.orders, body }, customer, correlationId, async () =>
-        A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId) ? null : "retry",
+        A.subscriptionOfOrder(await this.listItems(customer, correlationId), orderId) ? null : "retry",
       );
     }
     return this.converge(`order ${orderId} (${request.offer} × ${request.quantity})`, correlationId, async () => {
-      const item = A.subscriptionOfOrder(await this.listItems(tenant, customer, correlationId), orderId);
+      const item = A.subscriptionOfOrder(await this.listItems(customer, correlationId), orderId);
       if (item) return this.observedOf(tenant, customer, item);
       const order = (await this.activeOrders(customer, correlationId)).find((o) => o.id.toLowerCase() === orderId);
       if (order && A.orderState(order.status) === "failed") {
@@ -378,7 +378,7 @@ export class CloudCockpitBackend implements Backend {
     const customer = await this.customerId(tenant);
     const correlationId = options?.requestId ?? this.newId();
     const source = observedFromDetail(tenant, await this.detail(customer, id, correlationId));
-    const targets = await this.transitions(tenant, customer, source.id);
+    const targets = await this.transitions(customer, source.id);
     const target = targets.find(
       (t) => A.offerKeyOfProviderOfferId(t.providerOfferId) === request.to && (t.destinationSubscriptionId ?? undefined)?.toLowerCase() === request.toSubscriptionId?.toLowerCase(),
     );
@@ -389,12 +389,12 @@ export class CloudCockpitBackend implements Backend {
         "TransitionNotEligible",
       );
     }
-    const before = new Set((await this.listItems(tenant, customer, correlationId)).map((s) => s.id));
+    const before = new Set((await this.listItems(customer, correlationId)).map((s) => s.id));
     const into = request.toSubscriptionId === undefined ? null : observedFromDetail(tenant, await this.detail(customer, request.toSubscriptionId, correlationId));
     const body: CcTransition = { ...target, quantity: request.quantity, transitionType: target.transitionType || A.transitionTypeFor(into !== null) };
     const expectedSource = source.quantity - request.quantity;
     const done = async (): Promise<TransitionResult | null> => {
-      const items = await this.listItems(tenant, customer, correlationId);
+      const items = await this.listItems(customer, correlationId);
       const src = items.find((s) => s.id === source.id);
       const moved = src === undefined || src.quantity === expectedSource || statusFromCc(src.subscriptionStatus) !== "active";
       if (!moved) return null;
@@ -446,11 +446,10 @@ export class CloudCockpitBackend implements Backend {
     return found;
   }
 
-  private async listItems(tenant: string, customer: string, correlationId?: string): Promise<CcSubscriptionItem[]> {
+  private async listItems(customer: string, correlationId?: string): Promise<CcSubscriptionItem[]> {
     const items = await this.pages<CcSubscriptionItem>({ method: "GET", path: A.PATHS.subscriptions(customer) }, "pageNumber", "pageSize", customer, correlationId);
     const instance = A.providerInstanceOf(items);
     if (instance !== null) this.providerInstances.set(customer, instance);
-    void tenant;
     return items.filter((s) => A.isLicenceItem(s) && termFromCc(s.termDuration) !== null && billingFromCc(s.billingFrequency) !== null);
   }
 
@@ -465,8 +464,7 @@ export class CloudCockpitBackend implements Backend {
     return (await this.http.request<CcSubscriptionDetail>(this.read(A.PATHS.subscription(customer, id), customer, correlationId))).body;
   }
 
-  private async transitions(tenant: string, customer: string, id: string): Promise<CcTransition[]> {
-    void tenant;
+  private async transitions(customer: string, id: string): Promise<CcTransition[]> {
     const res = await this.http.request<CcTransition[] | CcPage<CcTransition> | undefined>(this.read(A.PATHS.eligibleTransitions(customer, id), customer));
     return Array.isArray(res.body) ? res.body : [...(res.body?.items ?? [])];
   }

@@ -144,7 +144,7 @@ export class CloudCockpitFacade {
     const correlationId = req.headers["x-correlation-id"] ?? null;
     let response: SimResponse;
     try {
-      response = await this.api(method, req, correlationId);
+      response = await this.api(method, req);
     } catch (e) {
       if (!(e instanceof CcError)) throw e;
       const body: CcErrorBody & Record<string, unknown> = {
@@ -162,7 +162,7 @@ export class CloudCockpitFacade {
     return { ...response, headers: { ...response.headers, ...(correlationId ? { "X-Correlation-Id": correlationId } : {}) } };
   }
 
-  private async api(method: string, req: CcRequest, correlationId: string | null): Promise<SimResponse> {
+  private async api(method: string, req: CcRequest): Promise<SimResponse> {
     const refused = authorize(req.headers["authorization"], this.service.partner(), this.realNow());
     if (refused) throw new CcError(401, refused, null, {}, { "WWW-Authenticate": "Bearer" });
     if (!req.headers["x-tenant"]) throw new CcError(400, "The X-Tenant header is required: the domain used to access the portal");
@@ -177,7 +177,6 @@ export class CloudCockpitFacade {
     const m = (re: string): RegExpExecArray | null => (new RegExp(`^${re}$`, "i")).exec(path);
     const part = (x: RegExpExecArray, i: number): string => decodeURIComponent(x[i] ?? "");
     let x: RegExpExecArray | null;
-    void correlationId;
     if (method === "GET" && m("/v1/customers")) return ok(this.listCustomers(req.query));
     if (method === "GET" && (x = m(`/v1/customers/${C}`))) return ok(this.customer(part(x, 1)));
     if (method === "GET" && (x = m(`/v1/customers/${C}/subscriptions`))) return ok(await this.listSubscriptions(part(x, 1), req.query));
