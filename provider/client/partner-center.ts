@@ -760,6 +760,13 @@ function sameInstructions(a: WireSubscription["scheduledNextTermInstructions"], 
     a.product.skuId === b.product.skuId &&
     a.product.termDuration.toUpperCase() === b.product.termDuration.toUpperCase() &&
     a.product.billingCycle.toLowerCase() === b.product.billingCycle.toLowerCase() &&
-    Date.parse(a.customTermEndDate ?? "") === Date.parse(b.customTermEndDate ?? "")
+    sameInstant(a.customTermEndDate, b.customTermEndDate)
   );
+}
+
+/** Two optional wire dates name the same instant (both absent counts as the same). */
+function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+  const x = a == null || a === "" ? null : Date.parse(a);
+  const y = b == null || b === "" ? null : Date.parse(b);
+  return x === y || (x !== null && y !== null && Number.isNaN(x) && Number.isNaN(y));
 }
