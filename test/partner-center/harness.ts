@@ -84,6 +84,8 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
     statePath,
     port: 0,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    // Licences by Graph SKU id, as Partner Center reports them (the client maps them to offers).
+    subscribedSkuIds: "graph",
     ...(asyncMs > 0 ? { asyncMs, realNow: () => clock } : options.realNow ? { realNow: options.realNow } : {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
   });
