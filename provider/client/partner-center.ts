@@ -160,6 +160,8 @@ export class PartnerCenterBackend implements Backend {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly newId: () => string;
   private catalog: Promise<Catalog> | undefined;
+  /** Offers by licence: Graph SKU id (lower case) and `part:` + part number, from the catalog's SKUs. */
+  private readonly licences = new Map<string, OfferKey>();
 
   constructor(private readonly options: PartnerCenterBackendOptions) {
     this.name = options.name ?? "partner-center";
@@ -267,8 +269,12 @@ export class PartnerCenterBackend implements Backend {
         "AppUserRequired",
       );
     }
-    const items = await this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId });
-    return licenceUsageFromWire(items);
+    const [items] = await Promise.all([
+      this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId }),
+      // The catalog's SKUs say which offer a Graph SKU id stands for (read once per backend).
+      this.getCatalog(),
+    ]);
+    return licenceUsageFromWire(items, (sku) => this.licences.get(sku.id.toLowerCase()) ?? (sku.skuPartNumber ? this.licences.get(`part:${sku.skuPartNumber.toUpperCase()}`) : undefined));
   }
 
   /** Read once per backend: products, SKUs and availabilities, merged with the price list. */
@@ -688,6 +694,10 @@ export class PartnerCenterBackend implements Backend {
             const availability = availabilities.find((a) => a.isPurchasable);
             if (!availability) return null;
             const key = `${product.id}:${sku.id}`;
+            const provisioningId = sku.dynamicAttributes?.provisioningId;
+            const part = sku.dynamicAttributes?.provisioningString;
+            if (provisioningId) this.licences.set(provisioningId.toLowerCase(), key);
+            if (part) this.licences.set(`part:${part.toUpperCase()}`, key);
             const extra = extras.get(key);
             const segment = availability.segment.toLowerCase() as Segment;
             return {
@@ -760,6 +770,13 @@ function sameInstructions(a: WireSubscription["scheduledNextTermInstructions"], 
     a.product.skuId === b.product.skuId &&
     a.product.termDuration.toUpperCase() === b.product.termDuration.toUpperCase() &&
     a.product.billingCycle.toLowerCase() === b.product.billingCycle.toLowerCase() &&
-    Date.parse(a.customTermEndDate ?? "") === Date.parse(b.customTermEndDate ?? "")
+    sameInstant(a.customTermEndDate, b.customTermEndDate)
   );
+}
+
+/** Two optional wire dates name the same instant (both absent counts as the same). */
+function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+  const x = a == null || a === "" ? null : Date.parse(a);
+  const y = b == null || b === "" ? null : Date.parse(b);
+  return x === y || (x !== null && y !== null && Number.isNaN(x) && Number.isNaN(y));
 }

@@ -112,7 +112,8 @@ export class SimulatorBackend extends PartnerCenterBackend {
 /** Open the embedded backend on a state file (created with the demo tenant when allowed and missing). */
 export async function openSimulatorBackend(options: SimulatorBackendOptions): Promise<SimulatorBackend> {
   const { client, ...service } = options;
-  return new SimulatorBackend(await SimulatorService.open(service), client);
+  // Licences by their Graph SKU ids, as Partner Center reports them: the client maps them.
+  return new SimulatorBackend(await SimulatorService.open({ subscribedSkuIds: "graph", ...service }), client);
 }
 
 /** The base of the in-process transport: it never leaves the process, so it names no real host. */

@@ -315,6 +315,15 @@ export interface WireSku {
   readonly maximumQuantity: number;
   readonly isTrial: boolean;
   readonly supportedBillingCycles: readonly string[];
+  /**
+   * Partner Center: may change without notice. `provisioningId` is the licence's Graph/Entra SKU
+   * id (what `subscribedskus` reports as `productSku.id`), `provisioningString` its part number.
+   */
+  readonly dynamicAttributes?: {
+    readonly provisioningId?: string;
+    readonly provisioningString?: string;
+    readonly upgradeTargetOffers?: readonly string[];
+  };
   readonly attributes: WireAttributes;
 }
 
@@ -529,12 +538,21 @@ export function customTermEndDateFromWire(json: WireCustomTermEndDate): CustomTe
   };
 }
 
-/** Seats assigned to users per `PRODUCT:SKU` (entries whose id is not an offer key are skipped). */
-export function licenceUsageFromWire(items: readonly WireSubscribedSku[]): LicenceUsage {
+/**
+ * Seats assigned to users per `PRODUCT:SKU`. Partner Center reports each licence by its
+ * Graph SKU id (`productSku.id`) and part number (`skuPartNumber`): `offerOf` turns those into the
+ * offer (through the catalog's `provisioningId`); an id that is already `PRODUCT:SKU` is taken as
+ * it is; a licence no offer is known for is left out.
+ */
+export function licenceUsageFromWire(
+  items: readonly WireSubscribedSku[],
+  offerOf: (sku: WireSubscribedSku["productSku"]) => OfferKey | undefined = () => undefined,
+): LicenceUsage {
   const usage: Record<OfferKey, number> = {};
   for (const item of items) {
-    const key = item.productSku.id;
-    if (splitCatalogItemId(key)?.availabilityId !== null) continue;
+    const id = item.productSku.id;
+    const key = splitCatalogItemId(id)?.availabilityId === null ? id : offerOf(item.productSku);
+    if (key === undefined) continue;
     usage[key] = (usage[key] ?? 0) + item.consumedUnits;
   }
   return usage;

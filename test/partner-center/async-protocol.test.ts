@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PartnerCenterBackend } from "../../provider/client/partner-center";
 import { builtInCatalogData } from "../../provider/simulator/catalog";
+import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import { type Reply, type ScriptServer, startScriptServer } from "../http/script-server";
+import { startSimHarness } from "./harness";
 
 /**
  * The client against Partner Center's slow answers (reference-2026 §1–3), played by a scripted
@@ -251,5 +253,26 @@ describe("Microsoft's own spellings", () => {
   it("reads a body that starts with a UTF-8 byte order mark", async () => {
     server.script({ status: 200, body: subscription(S, 5, "e1"), bom: true });
     expect((await client().getSubscription(C, S)).quantity).toBe(5);
+  });
+});
+
+describe("against the simulator when a write takes longer than the client waits", () => {
+  it("stops after its bound, says what it waits for, and the write still lands once (a rerun finds it done)", async () => {
+    const h = await startSimHarness({ asyncMs: 60_000 });
+    try {
+      const backend = h.backend();
+      const error = await backend.setQuantity(DEMO_CUSTOMERS.rockit, DEMO_SUBSCRIPTIONS.appsForBusiness, 4, { requestId: "req-long" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "BackendError", code: "StillPending", status: 504 });
+      expect((error as Error).message).toMatch(/was accepted \(202, MS-RequestId req-long\) but does not show yet; .* \(after 10 reads\)$/);
+      expect(h.delays).toEqual(Array.from({ length: 10 }, () => 100));
+      // A minute later the same call finds it done, and writes nothing.
+      h.advance(60_000);
+      const after = await backend.setQuantity(DEMO_CUSTOMERS.rockit, DEMO_SUBSCRIPTIONS.appsForBusiness, 4, { requestId: "req-long" });
+      expect(after.quantity).toBe(4);
+      const patches = (await h.requests()).filter((r) => r.method === "PATCH");
+      expect(patches.map((r) => [r.status, r.msRequestId])).toEqual([[202, "req-long"]]);
+    } finally {
+      await h.close();
+    }
   });
 });
