@@ -5,7 +5,7 @@ import { dayText, instantText, renewalAt } from "../domain/time";
 import { costDelta, yearlyCost } from "./catalog";
 import { meaningfulSchedule, sameRenewal } from "./renewal";
 import { lastClosedWindow, refundableAt } from "./seats";
-import { isImmediate, makeStep, plural, withFix } from "./steps";
+import { isImmediate, makeStep, plural, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**
@@ -19,12 +19,19 @@ export function reductionFix(subject: Subject): { readonly hint: string; readonl
   const keep = Math.max(observed.quantity - refundableAt(observed, now), subject.assignedSeats ?? 0, subject.quantity);
   const edits: YamlEdit[] = [{ path: "quantity", value: keep - offset }];
   const when = dayText(renewalAt(observed.endDate));
+  const removable = observed.quantity - keep;
+  if (subject.capabilities?.renewalQuantity === false) {
+    // The backend cannot schedule the lower seat count: keep the seats, reduce in the next window.
+    if (desired.renewal?.quantity !== undefined) edits.push(...withoutRenewal(desired, ["quantity"]));
+    const backend = subject.backend ?? "this backend";
+    const now = removable > 0 ? `to remove ${plural(removable, "seat")} now and keep the rest` : "to keep the seats";
+    return withFix(edits, `${now} (the ${backend} backend cannot schedule a reduction for the renewal: reduce inside the new term's cancellation window, which opens on ${when})`);
+  }
   if (desired.renewal?.quantity !== undefined) {
     return withFix(edits, `to keep the seats that cannot be removed now (renewal.quantity reduces at renewal on ${when})`);
   }
   edits.push({ path: "renewal.quantity", value: subject.quantity });
   if (!desired.autoRenew) edits.push({ path: "autoRenew", value: true });
-  const removable = observed.quantity - keep;
   const purpose =
     removable > 0
       ? `to remove ${plural(removable, "seat")} now and reduce to ${subject.quantity} at renewal on ${when}`

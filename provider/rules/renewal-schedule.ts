@@ -73,10 +73,13 @@ export function renewalRefusal(
       purpose: "to renew into the same offer (buy the other offer as a new entry, or upgrade)",
     };
   }
-  if (subject.capabilities?.renewalQuantity === false && target.quantity !== quantityAfter(observed, earlier)) {
+  const after = quantityAfter(observed, earlier);
+  if (subject.capabilities?.renewalQuantity === false && target.quantity !== after) {
+    // A renewal.quantity goes; a deferred reduction (policy defer) keeps the seats instead.
+    const offset = subject.quantity - desired.quantity;
     return {
-      reason: `the ${backend} backend cannot schedule a seat count for the renewal (${target.quantity} instead of ${quantityAfter(observed, earlier)}): its renewal settings hold term and billing only`,
-      edits: withoutRenewal(desired, ["quantity"]),
+      reason: `the ${backend} backend cannot schedule a seat count for the renewal (${target.quantity} instead of ${after}): its renewal settings hold term and billing only`,
+      edits: desired.renewal?.quantity !== undefined ? withoutRenewal(desired, ["quantity"]) : [{ path: "quantity", value: after - offset }],
       purpose: `to renew with the seats it has (then reduce inside the new term's cancellation window, which opens on ${dayText(renewalAt(observed.endDate))})`,
     };
   }

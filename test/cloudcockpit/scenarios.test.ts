@@ -4,7 +4,8 @@ import type { Backend } from "../../provider/backends/backend";
 import type { DesiredState, Plan, PlanStep } from "../../provider/domain/types";
 import { observe } from "../../provider/observe";
 import { plan } from "../../provider/plan";
-import { NOW, scenarioDesired, shape, stateOf, TENANT, type Scenario } from "../plan/fixtures";
+import { describeEdits } from "../../provider/rules/steps";
+import { applyFix, desiredOf, NOW, scenarioDesired, shape, stateOf, TENANT, yamlOf, type Scenario } from "../plan/fixtures";
 import { SCENARIOS } from "../plan/scenarios";
 import { PARTNER, startCcHarness, type CcHarness } from "./harness";
 
@@ -42,7 +43,7 @@ function invisibleRenewal(scenario: Scenario, key: string): boolean {
   return live?.scheduled !== undefined && (live.scheduled.quantity !== live.quantity || live.scheduled.offer !== live.offer);
 }
 
-const explained = (steps: readonly PlanStep[]): boolean => steps.some((s) => (s.reason ?? "").includes("the cloudcockpit backend"));
+const explained = (steps: readonly PlanStep[]): boolean => steps.some((s) => `${s.reason ?? ""} ${s.hint ?? ""}`.includes("the cloudcockpit backend"));
 
 let h: CcHarness | undefined;
 afterEach(async () => {
@@ -95,8 +96,33 @@ describe("the rule table over the CloudCockpit facade", () => {
     expect(kept(replan)).toEqual(kept(scenario.replan ?? replan.filter(([, , timing]) => timing === "blocked")));
   });
 
+  const downgradedBlocks: string[] = [];
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s: every hint of the CloudCockpit plan, applied to the YAML, plans without a blocked step", async (name, scenario: Scenario) => {
+    const now = scenario.now ?? NOW;
+    h = await startCcHarness({ state: { ...stateOf(scenario), partner: PARTNER } });
+    let planned = await planWith(h.backend(), scenarioDesired(scenario), now);
+    let entries = scenario.entries;
+    // A hint written for Partner Center (renew into the other offer, reduce at renewal) may lead
+    // to the renewal change CloudCockpit cannot make: its own hint follows in the next round.
+    for (let round = 1; round <= 3; round++) {
+      const blocked = planned.steps.filter((s) => s.timing === "blocked");
+      if (blocked.length === 0) break;
+      if (round === 3) expect(blocked.map((s) => `${s.subscription} ${s.rule}: ${s.reason}`)).toEqual([]);
+      for (const step of blocked) {
+        expect(step.hint?.startsWith(`${describeEdits(step.fix ?? [])} `)).toBe(true);
+        if (round === 1 && explained([step])) downgradedBlocks.push(`${name}: ${step.subscription}`);
+        entries = applyFix(entries, step.subscription, step.fix ?? []);
+      }
+      await h.close();
+      h = await startCcHarness({ state: { ...stateOf(scenario), partner: PARTNER } });
+      planned = await planWith(h.backend(), desiredOf(yamlOf(scenario.policy ?? "block", entries)), now);
+    }
+  });
+
   it("some scenarios differ, and only where a capability does (listed for the record)", () => {
-    process.stdout.write(`cloudcockpit downgrades: ${differences.length} subscriptions in ${new Set(differences.map((d) => d.split(": ")[0])).size} of ${SCENARIOS.length} scenarios\n${differences.join("\n")}\n`);
+    process.stdout.write(
+      `cloudcockpit downgrades: ${differences.length} subscriptions in ${new Set(differences.map((d) => d.split(": ")[0])).size} of ${SCENARIOS.length} scenarios; blocked by a downgrade: ${downgradedBlocks.length}\n${differences.join("\n")}\n`,
+    );
     expect(differences.length).toBeGreaterThan(0);
     expect(differences.length).toBeLessThan(SCENARIOS.length);
   });
