@@ -63,6 +63,8 @@ export function fromYaml(file: string, options: FromYamlOptions = {}): Licences 
           customerKey: customer.key,
           customerTenantId: customer.tenantId,
           reductions: desired.policy.reductions,
+          removed: desired.policy.removed,
+          desiredFile: file,
           related: relatedEntries(customer, entry.key).map(entryOf),
           providerVersion,
         },

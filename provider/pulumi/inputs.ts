@@ -8,6 +8,7 @@ import type {
   DesiredSubscription,
   Issue,
   ReductionPolicy,
+  RemovalPolicy,
   Term,
 } from "../domain/types";
 
@@ -55,6 +56,14 @@ export interface SubscriptionInputs {
   readonly customerTenantId: string;
   /** `policy.reductions` of the YAML. */
   readonly reductions: ReductionPolicy;
+  /**
+   * `policy.removed` of the YAML when the resource was last written; a delete follows the policy
+   * of the file named by `desiredFile` as it is then, and this one only when that file cannot be
+   * read. Absent in state written before seatplan knew removals: `release`.
+   */
+  readonly removed?: RemovalPolicy;
+  /** The YAML file the program read (relative to the Pulumi project), for the delete's policy. Absent: unknown. */
+  readonly desiredFile?: string;
   /**
    * Entries of the same customer this one is linked to by `upgrade.into` or `alignEndDate`
    * (either direction): the plan needs them to resolve the link.
@@ -148,13 +157,14 @@ export function desiredOf(inputs: unknown, pinnedId?: string): { readonly desire
   if (!Array.isArray(related) || !related.every(isEntryLike)) failures.push({ property: "related", reason: "must be a list of subscription entries" });
   if (typeof raw["providerVersion"] !== "string") failures.push({ property: "providerVersion", reason: "must be a string (the seatplan version)" });
   const reductions = raw["reductions"] ?? "block";
+  const removed = raw["removed"] ?? "release";
   if (failures.length > 0 || typeof customerKey !== "string" || !isEntryLike(entry) || !Array.isArray(related)) return { failures };
 
   const key = entry["key"];
   const subscriptions: Record<string, unknown> = {};
   for (const e of [entry, ...(related as Record<string, unknown>[])]) subscriptions[String(e["key"])] = yamlEntry(e);
   if (pinnedId !== undefined) subscriptions[key] = { ...(subscriptions[key] as object), id: pinnedId };
-  const doc = { version: 1, policy: { reductions }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
+  const doc = { version: 1, policy: { reductions, removed }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
   const { state, issues } = parseDesired(YAML.stringify(doc), `${customerKey}/${key}`);
   if (state === undefined) {
     const own = issues.flatMap((i) => {
@@ -193,6 +203,7 @@ function propertyOf(issue: Issue, customerKey: string, key: string): string | nu
   if (issue.path.startsWith(`${customer}.subscriptions.`)) return null;
   if (issue.path === `${customer}.tenantId`) return "customerTenantId";
   if (issue.path === `${customer}` || issue.path === "customers") return "customerKey";
+  if (issue.path.startsWith("policy.removed")) return "removed";
   if (issue.path.startsWith("policy")) return "reductions";
   return "";
 }

@@ -104,7 +104,7 @@ describe("parseDesired on a valid file", () => {
     const expected: DesiredState = {
       version: 1,
       file,
-      policy: { reductions: "block" },
+      policy: { reductions: "block", removed: "release" },
       customers: [
         {
           key: "rockit",
