@@ -134,10 +134,11 @@ export function planRemovals(base: DesiredState, desired: DesiredState, observat
     const observed = observation.customers[before.key];
     if (observed === undefined) throw new Error(`plan: customer ${before.key} (removed entries) was not observed`);
     // What the new YAML still manages: those subscriptions are not removed, whatever the key says.
+    // (any customer key of the same tenant: a renamed customer key keeps its subscriptions).
     const kept = new Map<string, string>();
-    if (after !== undefined && after.tenantId === before.tenantId) {
-      for (const r of resolveCustomer(after, observed.subscriptions)) {
-        if (r.match.kind === "id" || r.match.kind === "friendlyName") kept.set(r.match.observed.id, r.desired.key);
+    for (const other of desired.customers.filter((c) => c.tenantId === before.tenantId)) {
+      for (const r of resolveCustomer(other, observed.subscriptions)) {
+        if (r.match.kind === "id" || r.match.kind === "friendlyName") kept.set(r.match.observed.id, `${other.key}/${r.desired.key}`);
       }
     }
     const resolved = resolveCustomer(before, observed.subscriptions);
