@@ -57,15 +57,17 @@ function safe(s: string): string {
 }
 
 function historyText(records: readonly AuditRecord[], path: string): string {
-  if (records.length === 0) return `No writes recorded in ${path}.\n`;
+  if (records.length === 0) return `No writes recorded in ${safe(path)}.\n`;
   return records
-    .map((r) =>
-      safe(
-        `${r.time}  ${r.outcome === "done" ? "done  " : "FAILED"}  ${r.customer}/${r.subscription}  ${r.action}  (${r.source}, ${r.backend}${r.planId === null ? "" : `, plan ${r.planId}`})\n` +
-          `    subscription ${r.subscriptionId ?? "—"}, request ${r.requestId}\n` +
-          `    before: ${snapshot(r.before)}\n    after:  ${snapshot(r.after)}\n` +
-          (r.outcome === "failed" ? `    error:  [${r.code ?? "?"}] ${r.message ?? ""}\n` : ""),
-      ),
-    )
+    .map((r) => {
+      const lines = [
+        `${r.time}  ${r.outcome === "done" ? "done  " : "FAILED"}  ${r.customer}/${r.subscription}  ${r.action}  (${r.source}, ${r.backend}${r.planId === null ? "" : `, plan ${r.planId}`})`,
+        `    subscription ${r.subscriptionId ?? "—"}, request ${r.requestId}`,
+        `    before: ${snapshot(r.before)}`,
+        `    after:  ${snapshot(r.after)}`,
+        ...(r.outcome === "failed" ? [`    error:  [${r.code ?? "?"}] ${r.message ?? ""}`] : []),
+      ];
+      return lines.map((l) => `${safe(l)}\n`).join("");
+    })
     .join("");
 }
