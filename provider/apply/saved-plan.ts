@@ -156,7 +156,8 @@ export type GroupResult =
   | { readonly group: SavedSubscription; readonly status: "refused"; readonly reason: string };
 
 export interface RunOptions {
-  readonly now: Date;
+  /** The instant deadlines are judged at, asked after each customer's read (a REST backend learns the server's clock from it). */
+  readonly now: () => Promise<Date>;
   readonly audit?: AuditSink;
   /** Called before each subscription (for progress). */
   readonly onGroup?: (info: { readonly customerIndex: number; readonly customers: number; readonly customer: string; readonly step: number; readonly steps: number }) => void;
@@ -180,6 +181,7 @@ export async function runSavedPlan(saved: SavedPlan, backend: Backend, options: 
     const tenant = groups[0]?.tenantId ?? "";
     const needsRead = groups.some((g) => !g.steps.some((s) => s.timing === "blocked"));
     const live = needsRead ? await backend.listSubscriptions(tenant) : [];
+    const now = await options.now();
     for (const group of groups) {
       options.onGroup?.({ customerIndex: ci + 1, customers: customers.length, customer, step: done + 1, steps: total });
       done += group.steps.length;
@@ -196,7 +198,7 @@ export async function runSavedPlan(saved: SavedPlan, backend: Backend, options: 
           ),
         };
       } else {
-        const reason = refusalOf(group, live, options.now);
+        const reason = refusalOf(group, live, now);
         if (reason !== null) {
           result = { group, status: "refused", reason };
         } else {

@@ -84,7 +84,7 @@ async function runApply(file: string, options: ApplyOptions, io: CliIO): Promise
         return EXIT.error;
       }
     }
-    const now = fixedNow ?? (backend.now ? new Date(await backend.now()) : new Date());
+    const now = async (): Promise<Date> => fixedNow ?? (backend.now ? new Date(await backend.now()) : new Date());
     const auditPath = resolve(io.cwd, io.env["SEATPLAN_AUDIT_LOG"] || DEFAULT_AUDIT_LOG);
     const audit = fileAuditSink(auditPath, [io.env["SEATPLAN_CLIENT_SECRET"], io.env["SEATPLAN_REFRESH_TOKEN"], io.env["SEATPLAN_ACCESS_TOKEN"]]);
     const started = Date.now();
@@ -175,7 +175,7 @@ async function replanText(saved: SavedPlan, result: Extract<GroupResult, { statu
       summary: { now: count("now"), atRenewal: count("at-renewal"), irreversible: count("irreversible"), blocked: count("blocked"), unchanged: steps.length === 0 ? 1 : 0, unmanaged: 0 },
     };
     const text = renderText(plan).split("\n").map((l) => (l === "" ? l : `           ${l}`)).join("\n");
-    io.stderr(`seatplan: ${customer}/${subscription} changed since plan ${saved.planId}; plan again and review before applying\n`);
+    io.stderr(`seatplan: ${customer}/${subscription} was not applied (${result.reason}); plan again and review before applying\n`);
     return `           The plan for it now:\n${text}`;
   } catch (e) {
     return `           (planning it again failed: ${e instanceof Error ? e.message : String(e)})\n`;

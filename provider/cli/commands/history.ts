@@ -39,7 +39,7 @@ function runHistory(options: HistoryOptions, io: CliIO): number {
   if (options.format === "json") io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
   else io.stdout(historyText(shown, path));
   if (bad.length > 0) {
-    io.stderr(`seatplan: ${path}: line${bad.length === 1 ? "" : "s"} ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not audit records (skipped)\n`);
+    io.stderr(`seatplan: ${path}: ${bad.length === 1 ? `line ${bad.join("")} is not an audit record` : `lines ${bad.join(", ")} are not audit records`} (skipped)\n`);
     return EXIT.error;
   }
   return EXIT.ok;
