@@ -22,7 +22,7 @@ import {
   type Subject,
   subscriptionStatus,
 } from "../rules";
-import { dayText, isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
+import { dayText, instantText, isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
 import { withDeadlines } from "./deadlines";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
@@ -189,14 +189,16 @@ export function planRemovals(base: DesiredState, desired: DesiredState, observat
       steps.push(...ran);
       warnings.push(...outcome.warnings);
       const blocked = ran.find((s) => s.timing === "blocked");
+      const until = live.cancellationAllowedUntil;
+      const closed = until === null ? "Partner Center reports no cancellation window for it" : `its cancellation window closed on ${instantText(until)}`;
       removed.push(
         blocked !== undefined
           ? line("blocked", `policy.removed: cancel cannot run: ${blocked.reason ?? "the commerce rules refuse it"}`)
           : ran.some((s) => s.action === "cancel")
-            ? line("cancel", `policy.removed: cancel: cancelled now, inside its cancellation window`)
+            ? line("cancel", `policy.removed: cancel: subscription ${live.id} is cancelled now, inside its cancellation window (open until ${instantText(until ?? "")})`)
             : ran.some((s) => s.action === "cancel-at-term-end")
-              ? line("cancel-at-term-end", `policy.removed: cancel: its cancellation window is closed; auto-renew off, it ends at term end on ${dayText(live.endDate)}`)
-              : line("cancel-at-term-end", `policy.removed: cancel: auto-renew is already off, it ends at term end on ${dayText(live.endDate)}; nothing to call`),
+              ? line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); auto-renew is turned off, so it ends at term end on ${dayText(live.endDate)}`)
+              : line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); auto-renew is already off, so it ends at term end on ${dayText(live.endDate)}; nothing to call`),
       );
     }
   }

@@ -197,7 +197,7 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   const current = currentDesired(props);
   const policy = current?.policy.removed ?? (props.removed === "cancel" ? "cancel" : "release");
   if (policy === "release") {
-    console.log(`seatplan: ${label}: released subscription ${id} (policy.removed: release): it is no longer managed and stays as it is in tenant ${tenant}; nothing was called`);
+    console.log(`seatplan: ${label}: removed from the YAML: policy.removed: release: subscription ${id} is no longer managed and stays as it is in tenant ${tenant}; nothing was called`);
     return;
   }
   if (props.status === "deleted") {
@@ -240,7 +240,7 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   throwIfBlocked(label, removal.steps);
   const { failure } = await execute(label, removal.steps, backend, key, tenant, live.find((s) => s.id === id) ?? null, false);
   if (failure !== null) throw new Error(failure);
-  console.log(`seatplan: ${label}: ${outcome === undefined ? `subscription ${id}: nothing to do` : `${outcome.outcome}: ${outcome.note}`}`);
+  console.log(`seatplan: ${label}: removed from the YAML: ${outcome === undefined ? `subscription ${id}: nothing to do` : outcome.note}`);
 }
 
 /** The YAML file the program read, parsed as it is now; null when the outputs do not name it or it cannot be read. */
