@@ -2,6 +2,7 @@ import type { AuditSink } from "../audit";
 import type { Backend } from "../backends/backend";
 import type { DesiredState, ObservedSubscription, Plan, PlanStep } from "../domain/types";
 import { planJson } from "../plan";
+import { linksOf } from "../plan/links";
 import { stableId } from "../rules/support";
 import { applySubscription, type StepOutcome } from "./index";
 
@@ -39,6 +40,12 @@ export interface SavedSubscription {
   readonly basis: Basis;
   /** The steps with their executor calls. */
   readonly steps: readonly PlanStep[];
+  /**
+   * Subscription keys (same customer) that link to this one (`upgrade.into`, `alignEndDate`):
+   * they run first, and when one of them does not complete, this one does not run either —
+   * as `pulumi up` does with the dependency `fromYaml` declares.
+   */
+  readonly after: readonly string[];
 }
 
 /**
@@ -104,11 +111,30 @@ export function savePlan(
       live !== undefined
         ? { kind: "subscription", etag: live.etag ?? null, fingerprint: fingerprintOf(live) }
         : { kind: "absent", friendlyName: purchase?.kind === "purchase" ? purchase.request.friendlyName : first.subscription };
-    return { customer: first.customer, tenantId: tenantOf(first.customer), subscription: first.subscription, subscriptionId: id, basis, steps };
+    const entries = desired.customers.find((c) => c.key === first.customer)?.subscriptions ?? [];
+    const after = entries.filter((e) => linksOf(e).includes(first.subscription)).map((e) => e.key);
+    return { customer: first.customer, tenantId: tenantOf(first.customer), subscription: first.subscription, subscriptionId: id, basis, steps, after };
   });
   const content = { file: texts.file, desired: texts.desired, baseFile: texts.baseFile, base: texts.base, plan: planJson(plan), subscriptions: groups };
   const planId = stableId([JSON.stringify(content)]);
   return { kind: "seatplan-plan", version: 1, planId, ...content };
+}
+
+/** The groups in plan order, except that a subscription comes after those linking to it. */
+function linkFirst(groups: readonly SavedSubscription[]): SavedSubscription[] {
+  const out: SavedSubscription[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (g: SavedSubscription): void => {
+    if (placed.has(g.subscription) || visiting.has(g.subscription)) return;
+    visiting.add(g.subscription);
+    groups.filter((o) => (g.after ?? []).includes(o.subscription)).forEach(visit);
+    visiting.delete(g.subscription);
+    placed.add(g.subscription);
+    out.push(g);
+  };
+  groups.forEach(visit);
+  return out;
 }
 
 /** A saved plan read from a file: the checks that keep a hand-edited or foreign file from running. */
@@ -153,7 +179,9 @@ export type GroupResult =
   /** A blocked step: none of the subscription's steps run (as `pulumi up` refuses the resource). */
   | { readonly group: SavedSubscription; readonly status: "blocked"; readonly outcomes: readonly StepOutcome[] }
   /** Changed since the plan, or a deadline passed: nothing ran; plan again. */
-  | { readonly group: SavedSubscription; readonly status: "refused"; readonly reason: string };
+  | { readonly group: SavedSubscription; readonly status: "refused"; readonly reason: string }
+  /** A subscription linking to this one did not complete: nothing ran. */
+  | { readonly group: SavedSubscription; readonly status: "skipped"; readonly outcomes: readonly StepOutcome[] };
 
 export interface RunOptions {
   /** The instant deadlines are judged at, asked after each customer's read (a REST backend learns the server's clock from it). */
@@ -177,16 +205,24 @@ export async function runSavedPlan(saved: SavedPlan, backend: Backend, options: 
   const total = saved.subscriptions.reduce((n, g) => n + g.steps.length, 0);
   let done = 0;
   for (const [ci, customer] of customers.entries()) {
-    const groups = saved.subscriptions.filter((g) => g.customer === customer);
+    const groups = linkFirst(saved.subscriptions.filter((g) => g.customer === customer));
     const tenant = groups[0]?.tenantId ?? "";
     const needsRead = groups.some((g) => !g.steps.some((s) => s.timing === "blocked"));
     const live = needsRead ? await backend.listSubscriptions(tenant) : [];
     const now = await options.now();
+    const incomplete = new Set<string>();
     for (const group of groups) {
       options.onGroup?.({ customerIndex: ci + 1, customers: customers.length, customer, step: done + 1, steps: total });
       done += group.steps.length;
       let result: GroupResult;
-      if (group.steps.some((s) => s.timing === "blocked")) {
+      const waiting = (group.after ?? []).find((k) => incomplete.has(k));
+      if (waiting !== undefined) {
+        result = {
+          group,
+          status: "skipped",
+          outcomes: group.steps.map((step): StepOutcome => ({ step, status: "skipped", message: `not run: ${waiting} links to this subscription and did not complete` })),
+        };
+      } else if (group.steps.some((s) => s.timing === "blocked")) {
         const blocked = group.steps.find((s) => s.timing === "blocked");
         result = {
           group,
@@ -211,6 +247,7 @@ export async function runSavedPlan(saved: SavedPlan, backend: Backend, options: 
           result = { group, status: "applied", outcomes };
         }
       }
+      if (result.status !== "applied" || result.outcomes.some((o) => o.status !== "done")) incomplete.add(group.subscription);
       results.push(result);
       await options.onResult?.(result);
     }

@@ -103,13 +103,17 @@ export function entryOf(s: DesiredSubscription): SubscriptionEntry {
 }
 
 /**
- * The entries of `customer` linked to `key` by `upgrade.into` or `alignEndDate`, in either
- * direction and transitively, in file order. Most entries have none.
+ * The entries of `customer` linked to `key` by `upgrade.into` or `alignEndDate`, or by sharing its
+ * offer, in either direction and transitively, in file order. Entries of one offer are planned
+ * together because the assigned-seat guard counts what the others keep: planned alone, two
+ * reductions could each pass it and together leave users without a licence. Most entries have none.
  */
 export function relatedEntries(customer: DesiredCustomer, key: string): DesiredSubscription[] {
+  // An offer is a node of its own (`offer:` cannot be a subscription key), linking its entries.
   const links = (s: DesiredSubscription): string[] => [
     ...(s.upgrade?.into !== undefined ? [s.upgrade.into] : []),
     ...(typeof s.alignEndDate === "object" ? [s.alignEndDate.subscription] : []),
+    `offer:${s.offer}`,
   ];
   const linked = new Set([key]);
   for (let grew = true; grew; ) {
