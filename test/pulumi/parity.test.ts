@@ -102,7 +102,7 @@ async function cliPlan(project: string, env: Record<string, string>, ...args: st
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(["node", "seatplan", "plan", ...args, "--format", "json"], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: project, isTTY: false });
-  if (code !== 0 && code !== 1) throw new Error(`seatplan plan ${args.join(" ")} exited ${code}: ${err.join("")}`);
+  if ((code !== 0 && code !== 1) || out.length === 0) throw new Error(`seatplan plan ${args.join(" ")} exited ${code}: ${err.join("")}`);
   return JSON.parse(out.join("")) as Plan;
 }
 
@@ -185,7 +185,19 @@ describe.each(all.map(([clock, placed]) => [clock.split("|")[0] ?? "", clock.spl
       for (const f of files) {
         const doc = YAML.parse(fs.readFileSync(path.join(project, f), "utf8")) as { customers: Record<string, { subscriptions: Record<string, unknown> }> };
         for (const [key, c] of Object.entries(doc.customers)) {
-          c.subscriptions = Object.fromEntries(Object.entries(c.subscriptions).filter(([k]) => managed.has(`${key}/${k}`)));
+          c.subscriptions = Object.fromEntries(
+            Object.entries(c.subscriptions)
+              .filter(([k]) => managed.has(`${key}/${k}`))
+              // A link to an entry the stack never managed is dropped; a removal does not depend on it.
+              .map(([k, e]) => {
+                const entry = { ...(e as Record<string, unknown>) };
+                const upgrade = entry["upgrade"] as { into?: string } | undefined;
+                if (upgrade?.into !== undefined && !managed.has(`${key}/${upgrade.into}`)) delete entry["upgrade"];
+                const align = entry["alignEndDate"];
+                if (typeof align === "string" && align !== "calendar-month" && !managed.has(`${key}/${align}`)) delete entry["alignEndDate"];
+                return [k, entry];
+              }),
+          );
         }
         fs.writeFileSync(path.join(project, `base-${f}`), YAML.stringify(doc));
       }
