@@ -27,7 +27,7 @@ export interface ApplyContext {
   readonly audit?: {
     readonly sink: AuditSink;
     readonly source: "cli" | "pulumi";
-    /** The saved plan's id; null when the plan was made in the same run. */
+    /** The id of the plan being applied (`seatplan apply`); null for a Pulumi write. */
     readonly planId: string | null;
   };
 }

@@ -46,7 +46,7 @@ export interface AuditRecord {
   readonly outcome: "done" | "failed";
   readonly code: string | null;
   readonly message: string | null;
-  /** The saved plan's id (`seatplan apply PLAN.json`); null when planned in the same run. */
+  /** The id of the plan `seatplan apply` ran (saved, or made from a YAML file in the same run); null for a Pulumi write. */
   readonly planId: string | null;
 }
 

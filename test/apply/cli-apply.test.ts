@@ -8,6 +8,7 @@ import { main } from "../../provider/cli/main";
 import type { Plan } from "../../provider/domain/types";
 import { demoState } from "../../provider/simulator/demo";
 import { SIM_NOW, startSimHarness, type SimHarness } from "../partner-center/harness";
+import { entryOf, EXCHANGE, OFFERS, stateOf, yamlOf } from "../plan/fixtures";
 
 /**
  * `seatplan plan --out` and `seatplan apply` against the simulator over HTTP (the partner-center
@@ -148,6 +149,19 @@ describe("seatplan plan --out, then seatplan apply PLAN.json", () => {
   });
 });
 
+describe("seatplan apply progress", () => {
+  // Off a terminal without --progress nothing is shown: the other tests check that stderr stays empty.
+  it("shows customer i of N and step j of M on stderr with --progress once a run takes more than 2 s", async () => {
+    // A slow tenant: every request takes 200 ms, so applying the quickstart takes several seconds.
+    h = await startSimHarness({ state: demoState(SIM_NOW), latencyMs: 200 });
+    const env = { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: h.sim.url, SEATPLAN_ACCESS_TOKEN: FAKE_TOKEN, SEATPLAN_AUDIT_LOG: join(dir, "audit.jsonl") };
+    expect((await run(env, {}, "plan", QUICKSTART, "--out", "plan.json")).code).toBe(0);
+    const shown = await run(env, { stderrIsTTY: false }, "apply", "plan.json", "--yes", "--progress");
+    expect(shown.code).toBe(0);
+    expect(shown.err).toMatch(/^(seatplan: customer [12] of 2 \((northwind|rockit)\), step [1-5] of 5\n)+$/);
+  });
+});
+
 describe("seatplan apply FILE.yaml on the embedded demo tenant", () => {
   const demo = (): Record<string, string> => {
     writeFileSync(join(dir, "sim.json"), JSON.stringify(demoState(SIM_NOW)));
@@ -190,6 +204,20 @@ describe("seatplan apply FILE.yaml on the embedded demo tenant", () => {
     const confirmed = await run(env, { interactive: true, prompt: () => Promise.resolve("yes") }, "apply", QUICKSTART);
     expect(confirmed.code).toBe(0);
     expect(audit()).toHaveLength(5);
+  });
+
+  it("does not run a subscription another one links to (upgrade.into) while that one is blocked, as pulumi up does", async () => {
+    writeFileSync(join(dir, "sim.json"), JSON.stringify(stateOf({ name: "", live: [EXCHANGE], entries: {}, expect: [] })));
+    const entries = {
+      exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, into: "exchange-2", acknowledge: "irreversible" } }),
+      "exchange-2": { offer: OFFERS.exchange2, term: "P1Y", billing: "annual", quantity: 5 },
+    };
+    writeFileSync(join(dir, "linked.yaml"), yamlOf("block", entries));
+    const applied = await run({ SEATPLAN_SIMULATOR_STATE: "sim.json", SEATPLAN_AUDIT_LOG: "audit.jsonl" }, {}, "apply", "linked.yaml", "--yes");
+    expect(applied.code).toBe(1);
+    expect(applied.out).toMatch(/ blocked +rockit\/exchange +upgrade /);
+    expect(applied.out).toContain("  skipped  rockit/exchange-2  purchase 5 × CFQ7TTC0LH1P:0001 P1Y/annual until 2027-11-22\n           not run: exchange links to this subscription and did not complete\n");
+    expect(() => readFileSync(join(dir, "audit.jsonl"))).toThrow(/ENOENT/);
   });
 
   it("never runs a blocked step, nor the other steps of its subscription, and exits 1", async () => {
