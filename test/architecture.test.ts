@@ -20,7 +20,7 @@ function imports(file: string): string[] {
  * (wire, http, client), the simulator beside it, configuration that wires them, and the two
  * entry points. `index` is the package's public API (provider/index.ts).
  */
-const CORE = ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "wire", "http", "client", "simulator", "config"];
+const CORE = ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "audit", "wire", "http", "client", "simulator", "config"];
 const RULES: AreaRules = {
   domain: [],
   desired: ["domain"],
@@ -28,7 +28,8 @@ const RULES: AreaRules = {
   plan: ["domain", "rules"],
   backends: ["domain"],
   observe: ["domain", "plan", "backends"],
-  apply: ["domain", "rules", "backends"],
+  audit: ["domain"],
+  apply: ["domain", "rules", "plan", "backends", "audit"],
   wire: ["domain"],
   http: ["domain"],
   client: ["domain", "backends", "wire", "http"],

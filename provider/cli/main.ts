@@ -7,6 +7,8 @@ import { registerValidate } from "./commands/validate";
 import { registerSimulator } from "./commands/simulator";
 import { registerPlan } from "./commands/plan";
 import { registerExport } from "./commands/export";
+import { registerApply } from "./commands/apply";
+import { registerHistory } from "./commands/history";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
@@ -17,6 +19,8 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: numb
   registerSimulator,
   registerPlan,
   registerExport,
+  registerApply,
+  registerHistory,
 ];
 
 function version(): string {

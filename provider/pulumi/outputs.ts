@@ -54,6 +54,10 @@ export interface SubscriptionOutputs {
   readonly providerSubscriptionId?: string;
   /** The seatplan version that wrote these outputs (compared by `diff`). */
   readonly providerVersion: string;
+  /** `policy.removed` when last written (delete's fallback when `desiredFile` cannot be read). */
+  readonly removed: "release" | "cancel";
+  /** The YAML file the program read, relative to the Pulumi project; null when unknown. */
+  readonly desiredFile: string | null;
 }
 
 /** What the outputs say besides the subscription itself. */
@@ -61,6 +65,8 @@ export interface OutputContext {
   readonly customerKey: string;
   readonly subscriptionKey: string;
   readonly providerVersion: string;
+  readonly removed?: "release" | "cancel";
+  readonly desiredFile?: string | null;
 }
 
 export function outputsOf(s: ObservedSubscription, context: OutputContext): SubscriptionOutputs {
@@ -92,6 +98,8 @@ export function outputsOf(s: ObservedSubscription, context: OutputContext): Subs
     orderId: s.orderId ?? null,
     ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId }),
     providerVersion: context.providerVersion,
+    removed: context.removed ?? "release",
+    desiredFile: context.desiredFile ?? null,
   };
 }
 

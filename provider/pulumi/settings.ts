@@ -19,6 +19,7 @@ export const SETTINGS = {
   SEATPLAN_NOW: "seatplan:now",
   SEATPLAN_CLOUDCOCKPIT_TENANT: "seatplan:cloudcockpitTenant",
   SEATPLAN_CLOUDCOCKPIT_SCOPE: "seatplan:cloudcockpitScope",
+  SEATPLAN_AUDIT_LOG: "seatplan:auditLog",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

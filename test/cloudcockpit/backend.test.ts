@@ -54,7 +54,7 @@ describe("reads", () => {
     const desired: DesiredState = {
       version: 1,
       file: "l.yaml",
-      policy: { reductions: "block" },
+      policy: { reductions: "block", removed: "release" },
       customers: [
         {
           key: "rockit",
@@ -272,7 +272,7 @@ describe("secrets", () => {
     await h.fault({ method: "PATCH", path: "/subscriptions/[^/]+$", status: 400, description: `refused ${PARTNER.clientSecret}` });
     const failed: unknown = await backend.setQuantity(ROCKIT, BASIC, 4).catch((x: unknown) => x);
     expect(isBackendError(failed)).toBe(true);
-    const desired: DesiredState = { version: 1, file: "l.yaml", policy: { reductions: "block" }, customers: [{ key: "rockit", tenantId: ROCKIT, subscriptions: [] }] };
+    const desired: DesiredState = { version: 1, file: "l.yaml", policy: { reductions: "block", removed: "release" }, customers: [{ key: "rockit", tenantId: ROCKIT, subscriptions: [] }] };
     const planned = plan(desired, await observe(desired, backend), { now: new Date(), backend: backend.name, capabilities: backend.capabilities });
 
     const tokens = h.issuedTokens();

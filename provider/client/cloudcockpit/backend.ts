@@ -50,6 +50,7 @@ import {
 } from "../../wire/cloudcockpit";
 
 export const DEFAULT_ENDPOINT = "https://api.cloudcockpit.com";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CloudCockpitBackendOptions {
   readonly credentials: CloudCockpitCredentials;
@@ -266,7 +267,8 @@ export class CloudCockpitBackend implements Backend {
     // The order id derives from the purchase's idempotency key, so a replayed purchase finds the
     // order it placed before instead of placing another (A11: a resent order is never relied on).
     const orderId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order");
-    const correlationId = deriveRequestId(request.idempotencyKey, "cloudcockpit-order-correlation");
+    // The purchase's key is its X-Correlation-Id (it is what the audit log records for a purchase).
+    const correlationId = GUID.test(request.idempotencyKey) ? request.idempotencyKey : deriveRequestId(request.idempotencyKey, "cloudcockpit-order-correlation");
     const placed = A.subscriptionOfOrder(await this.listItems(customer, correlationId), orderId);
     if (placed) return this.observedOf(tenant, customer, placed);
     const inFlight = (await this.activeOrders(customer, correlationId)).find((o) => o.id.toLowerCase() === orderId);
