@@ -100,8 +100,10 @@ export const CONVERGENCE = { intervalMs: 2000, maxReads: 30 } as const;
 /**
  * A10 — 409 on a write means another asynchronous change of the same subscription is still being
  * processed (the DELETE docs show a 409 whose body starts with the portal's view of the
- * subscription; the rest is cut off). Nothing was accepted: seatplan waits for the subscription
- * to settle, re-reads, and decides the write again (once).
+ * subscription; the rest is cut off). Nothing was accepted: seatplan re-reads until the
+ * subscription reads differently (the other change shows), then decides the write again from
+ * that read — a full model built on the old view would undo the other change. Bounded: after
+ * `CONVERGENCE.maxReads` unchanged reads it decides from the last one.
  */
 export const CONFLICT_STATUS = 409;
 

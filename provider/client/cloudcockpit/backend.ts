@@ -493,12 +493,15 @@ export class CloudCockpitBackend implements Backend {
     const ccId = first.id;
     let body = change(first);
     if (body === null) return observedFromDetail(tenant, first);
+    let seen = JSON.stringify(first);
     await this.writeOnce(
       () => (body === null ? null : { method: "PATCH", path: A.PATHS.subscription(customer, ccId), body }),
       customer,
       correlationId,
       async () => {
         const again = await this.detail(customer, ccId, correlationId);
+        if (JSON.stringify(again) === seen) return "wait";
+        seen = JSON.stringify(again);
         body = change(again);
         return body === null ? null : "retry";
       },
@@ -519,19 +522,27 @@ export class CloudCockpitBackend implements Backend {
     request: HttpRequest | (() => HttpRequest | null),
     customer: string,
     correlationId: string,
-    settle: () => Promise<"retry" | null>,
+    settle: () => Promise<"retry" | "wait" | null>,
   ): Promise<void> {
-    for (let round = 1; ; round++) {
+    let waited = 0;
+    for (;;) {
       const req = typeof request === "function" ? request() : request;
       if (req === null) return;
       try {
         await this.sendOnce(req, customer, correlationId);
         return;
       } catch (e) {
-        if (isBackendError(e) && e.status === A.CONFLICT_STATUS && round < this.convergence.maxReads) {
-          this.progress(`${req.method} ${req.path} → 409: another change of the subscription is still running; waiting (${round}/${this.convergence.maxReads}, X-Correlation-Id ${correlationId})`);
-          await this.sleep(this.convergence.intervalMs);
-          if ((await settle()) === null) return;
+        if (isBackendError(e) && e.status === A.CONFLICT_STATUS && waited < this.convergence.maxReads) {
+          // Wait until the other change shows ("wait": the subscription still reads as before),
+          // so the full model sent next is built on it and does not undo it; bounded.
+          let next: "retry" | "wait" | null = "wait";
+          while (next === "wait" && waited < this.convergence.maxReads) {
+            waited += 1;
+            this.progress(`${req.method} ${req.path} → 409: another change of the subscription is still running; waiting (${waited}/${this.convergence.maxReads}, X-Correlation-Id ${correlationId})`);
+            await this.sleep(this.convergence.intervalMs);
+            next = await settle();
+          }
+          if (next === null) return;
           continue;
         }
         if (isAmbiguous(e)) {
