@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { isSeatplanError } from "../domain/errors";
+import { redact, redactError } from "../http/redact";
 import { type CliIO, EXIT, processIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerSimulator } from "./commands/simulator";
@@ -45,10 +46,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return e.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (isSeatplanError(e)) {
-      io.stderr(`seatplan: ${e.message}\n`);
+      io.stderr(`seatplan: ${redact(e.message)}\n`);
       return EXIT.error;
     }
-    throw e;
+    throw redactError(e);
   }
   return exitCode;
 }

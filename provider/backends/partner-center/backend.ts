@@ -130,6 +130,7 @@ export class PartnerCenterBackend implements Backend {
       ...(options.authority !== undefined ? { authority: options.authority } : {}),
       ...(options.msalSystem !== undefined ? { msalSystem: options.msalSystem } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
     this.redact = redactorFor(this.tokens.secrets);
     this.newId = options.newId ?? randomUUID;
