@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportYaml } from "../../provider/cli/commands/export";
 import { markdownText, terminalLines, terminalText } from "../../provider/domain/escape";
 import type { Plan } from "../../provider/domain/types";
 import { formatIssues, parseDesired } from "../../provider/desired";
@@ -79,7 +80,6 @@ describe("output escaping at the renderers", () => {
 
 describe("export keeps tenant text exact but printable", () => {
   it("a name with C0/C1 controls and a direction override round-trips, and prints no raw control character", async () => {
-    const { exportYaml } = await import("../../provider/cli/commands/export");
     const state = demoState(Date.parse(NOW));
     const live = state.customers.find((c) => c.id === TENANT)?.subscriptions[0];
     if (live === undefined) throw new Error("the demo tenant has no Rockit subscription");
