@@ -28,7 +28,7 @@ const RULES: AreaRules = {
   plan: ["domain", "rules"],
   backends: ["domain"],
   observe: ["domain", "plan", "backends"],
-  audit: ["domain"],
+  audit: ["domain", "http"],
   apply: ["domain", "rules", "plan", "backends", "audit"],
   wire: ["domain"],
   http: ["domain"],

@@ -6,6 +6,7 @@
  * export const licences = fromYaml("licences.yaml");
  * ```
  */
+import type * as Redact from "../http/redact";
 import type * as Runtime from "./runtime";
 import type { ProviderRuntime } from "./runtime";
 
@@ -25,10 +26,32 @@ export function providerRuntime(): ProviderRuntime {
   const { createRuntime } = require("./runtime") as typeof Runtime;
   // The provider host's process: its clock, its log (the engine shows the host's stdout), its
   // environment and working directory (the Pulumi project).
-  return createRuntime({
-    now: () => new Date(),
-    log: (line) => console.log(line),
-    env: process.env,
-    cwd: () => process.cwd(),
-  });
+  runtime ??= redactingErrors(
+    createRuntime({
+      now: () => new Date(),
+      log: (line) => console.log(line),
+      env: process.env,
+      cwd: () => process.cwd(),
+    }),
+  );
+  return runtime;
+}
+
+let runtime: ProviderRuntime | undefined;
+
+/**
+ * Every method of the runtime with its errors redacted as they leave for the engine: a failed
+ * create's reasons are stored in the stack state (`initErrors`), and a token obtained during the
+ * call may echo in a message built before it was known.
+ */
+function redactingErrors(r: ProviderRuntime): ProviderRuntime {
+  // Loaded here, not at the top: a program that imports seatplan/pulumi never needs it.
+  const { redactError } = require("../http/redact") as typeof Redact;
+  const guard =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      f(...args).catch((e: unknown) => {
+        throw redactError(e);
+      });
+  return { ...r, check: guard(r.check), diff: guard(r.diff), create: guard(r.create), read: guard(r.read), update: guard(r.update), remove: guard(r.remove) };
 }

@@ -20,7 +20,7 @@ describe("the Pulumi runtime's host", () => {
         env: { SEATPLAN_SIMULATOR_STATE: "state.json", SEATPLAN_NOW: DEMO_NOW },
         cwd: () => dir,
       });
-      const props = { customerKey: "rockit", subscriptionKey: "premium-trial", customerTenantId: ROCKIT, status: "deleted" } as unknown as SubscriptionOutputs;
+      const props = { customerKey: "rockit", subscriptionKey: "premium-trial", customerTenantId: ROCKIT, status: "deleted", removed: "cancel" } as unknown as SubscriptionOutputs;
       await runtime.remove(DEMO_SUBSCRIPTIONS.premiumTrial, props);
       expect(lines).toEqual([`seatplan: rockit/premium-trial: subscription ${DEMO_SUBSCRIPTIONS.premiumTrial} is already cancelled; nothing to do`]);
       // A subscription gone from the tenant is read as removed, from the state file in `cwd`.

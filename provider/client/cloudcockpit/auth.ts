@@ -1,7 +1,11 @@
 import { type AuthenticationResult, ConfidentialClientApplication, type NodeSystemOptions } from "@azure/msal-node";
 import { BackendError } from "../../domain/errors";
 import type { AccessTokenSource } from "../../http/client";
-import { type Redactor, redactorFor } from "../../http/redact";
+import { type Redactor, redactorFor, rememberSecret } from "../../http/redact";
+import { guardedNetworkClient } from "../token-network";
+
+/** Deadline of one token request (MSAL's own network client has none). */
+const TOKEN_TIMEOUT_MS = 30_000;
 
 /** CloudCockpit's Entra tenant and API scope (reference: cloudcockpit.md, Auth). */
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com/4e806121-ff28-4286-ab4e-3be0a08f9ce0";
@@ -32,10 +36,12 @@ class MsalClientCredentials implements CloudCockpitTokenSource {
     msalSystem: NodeSystemOptions | undefined,
   ) {
     this.secrets = [clientSecret];
+    this.secrets.forEach(rememberSecret);
     this.redact = redactorFor(this.secrets);
     this.app = new ConfidentialClientApplication({
       auth: { clientId, clientSecret, authority },
-      ...(msalSystem ? { system: msalSystem } : {}),
+      // Every token request under a deadline, every token joining the process-wide redaction set.
+      system: { ...msalSystem, networkClient: guardedNetworkClient(msalSystem?.networkClient, TOKEN_TIMEOUT_MS) },
     });
   }
 
@@ -76,6 +82,7 @@ class MsalClientCredentials implements CloudCockpitTokenSource {
         code,
       );
     }
+    rememberSecret(result?.accessToken);
     if (!result?.accessToken) {
       throw new BackendError(`the token endpoint of ${this.authority} answered without an access token for client ${this.clientId}`, 0, "empty_access_token");
     }
@@ -87,6 +94,7 @@ class StaticToken implements CloudCockpitTokenSource {
   readonly secrets: readonly string[];
   constructor(private readonly accessToken: string) {
     this.secrets = [accessToken];
+    rememberSecret(accessToken);
   }
   token(): Promise<string> {
     return Promise.resolve(this.accessToken);
