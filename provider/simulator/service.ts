@@ -7,7 +7,7 @@ import { catalogOf, Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
 import { allowedMethods, matchRoute, type RouteResult } from "./routes";
-import type { SimFault, SimPartner, SimState, StoredResponse } from "./state";
+import type { SimCustomer, SimFault, SimPartner, SimState, StoredResponse } from "./state";
 import { StateStore } from "./store";
 
 /**
@@ -151,7 +151,7 @@ export class SimulatorService {
       route.run({ engine, params, query: request.query ?? new URLSearchParams(), headers: request.headers ?? {}, body: request.body, path: request.path });
     let response: SimResponse;
     try {
-      response = route.write ? await this.write(request, requestId, customerId, run) : await this.read(customerId, run);
+      response = route.write ? await this.write(request, requestId, customerId, run) : this.read(customerId, run);
     } catch (e) {
       if (e instanceof SimError) response = failure(e);
       else throw e;
@@ -163,20 +163,26 @@ export class SimulatorService {
     return response;
   }
 
-  /** A read: on the cached state, unless renewals are due for the customer (then a write). */
-  private async read(customerId: string | undefined, run: (engine: Commerce) => RouteResult): Promise<SimResponse> {
-    const engine = this.engine(this.store.read());
+  /**
+   * A read never writes (design §6): renewals and expiries due at `now` are applied to a copy of
+   * the customer, and the next write to that customer persists the same result (renewal is a
+   * pure function of the stored subscription and `now`, its etag included), so what a read showed
+   * is what a later If-Match compares against.
+   */
+  private read(customerId: string | undefined, run: (engine: Commerce) => RouteResult): SimResponse {
+    const state = this.store.read();
+    const engine = this.engine(state);
     if (customerId === undefined || !engine.hasCustomer(customerId) || !engine.hasDueRenewals(customerId)) {
       return success(run(engine));
     }
-    let result: RouteResult | undefined;
-    await this.store.update((state) => {
-      const fresh = this.engine(state);
-      fresh.processRenewals(customerId);
-      result = run(fresh);
-      return fresh.changed;
-    });
-    return success(result as RouteResult);
+    return success(run(this.advanced(state, engine.customer(customerId), engine.now)));
+  }
+
+  /** An engine over a copy of `customer` with its due renewals applied (the state file is not touched). */
+  private advanced(state: SimState, customer: SimCustomer, now: number): Commerce {
+    const view = new Commerce({ ...state, customers: [structuredClone(customer)] }, { now, newId: this.newId });
+    view.processRenewals(customer.id);
+    return view;
   }
 
   /**
