@@ -38,6 +38,8 @@ export interface SimulatorServiceOptions {
    * @default 1000
    */
   readonly replayLimit?: number;
+  /** A state-file lock not refreshed for this long is taken over (see {@link StateStore}). @default 10000 */
+  readonly lockStaleMs?: number;
 }
 
 export interface SimRequest {
@@ -90,7 +92,10 @@ export class SimulatorService {
     this.logLimit = options.requestLogLimit ?? 50_000;
     this.replayLimit = options.replayLimit ?? 1000;
     this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
-    this.store = new StateStore(options.statePath, options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) });
+    this.store = new StateStore(options.statePath, {
+      ...(options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) }),
+      ...(options.lockStaleMs === undefined ? {} : { staleMs: options.lockStaleMs }),
+    });
   }
 
   /** Open the state file (creating the demo tenant when allowed and missing). */
@@ -298,7 +303,7 @@ export class SimulatorService {
   async setClock(input: unknown): Promise<string> {
     const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     let target = 0;
-    await this.store.update((state) => {
+    await this.store.update((state, keepAlive) => {
       const current = this.engine(state).now;
       if (typeof body["now"] === "string") {
         target = parseInstant(body["now"]);
@@ -313,7 +318,12 @@ export class SimulatorService {
         throw new SimError(400, CODES.invalidInput, 'Invalid request input: send {"now": ISO date} or {"advance": ISO duration such as "P8D"}');
       }
       state.now = formatWireDate(target);
-      this.engine(state).processRenewals();
+      const engine = this.engine(state);
+      // Customer by customer, refreshing the lock: a big tenant over years takes a while.
+      for (const customer of state.customers) {
+        engine.processRenewals(customer.id);
+        keepAlive();
+      }
       return true;
     });
     return new Date(target).toISOString();
