@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
 import { ConfigError } from "../domain/errors";
 import { CODES, SimError } from "./errors";
-import { SimulatorService, type SimulatorServiceOptions } from "./service";
+import { SimulatorService, type SimulatorServiceOptions, wellFormedPath } from "./service";
 import { authorize, tokenResponse } from "./tokens";
 
 /**
@@ -47,7 +47,6 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://simulator");
     const method = (req.method ?? "GET").toUpperCase();
     let raw: string;
     try {
@@ -55,6 +54,13 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     } catch (e) {
       if (e instanceof SimError) return send(res, e.status, {}, e.body);
       throw e;
+    }
+    const url = requestUrl(req.url ?? "/");
+    if (!url) {
+      return send(res, 400, {}, {
+        code: CODES.invalidInput,
+        description: `Invalid request input: malformed URL ${JSON.stringify((req.url ?? "").slice(0, 200))}; send a path such as /v1/customers, percent-escaped as UTF-8`,
+      });
     }
 
     const token = TOKEN_PATH.exec(url.pathname);
@@ -159,6 +165,16 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return closed;
     },
   };
+}
+
+/** The request target as a URL; null unless it is a path (origin form) with well-formed escapes. */
+function requestUrl(target: string): URL | null {
+  if (target.startsWith("//") || !wellFormedPath(target.split("?")[0] ?? "")) return null;
+  try {
+    return new URL(target, "http://simulator");
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { formatWireDate } from "../backends/partner-center/wire";
 import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
@@ -72,6 +72,9 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 500;
 /** Partner Center honours an `MS-RequestId` replay for this long. */
 const REPLAY_WINDOW_MS = DAY_MS;
 const REPLAY_HEADER = "ms-requestid";
+/** One clock move renews a monthly subscription at most this many years × 12 times. */
+const MAX_CLOCK_STEP_YEARS = 10;
+const MAX_CLOCK_STEP_MS = MAX_CLOCK_STEP_YEARS * 366 * DAY_MS;
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -121,6 +124,9 @@ export class SimulatorService {
   }
 
   private async respond(request: SimRequest, requestId: string | null): Promise<SimResponse> {
+    if (!wellFormedPath(request.path)) {
+      return failure(new SimError(400, CODES.invalidInput, `Invalid request input: malformed URL path ${JSON.stringify(request.path.slice(0, 200))}; percent-escape it as UTF-8 (encodeURIComponent)`));
+    }
     const matched = matchRoute(request.method, request.path);
     if (!matched) {
       const allowed = allowedMethods(request.path);
@@ -213,6 +219,13 @@ export class SimulatorService {
             `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path}; use a new request id for each operation`,
           );
         }
+        if (replay.requestHash !== undefined && replay.requestHash !== requestHash(request.method, request.body)) {
+          throw new SimError(
+            400,
+            CODES.requestIdReused,
+            `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path} with a different body; a retry must send the same body, a new operation a new request id`,
+          );
+        }
         response = { status: replay.status, headers: {}, body: structuredClone(replay.body) };
         return false;
       }
@@ -221,7 +234,14 @@ export class SimulatorService {
       const result = run(engine);
       response = success(result);
       if (requestId && result.status < 300) {
-        const stored: StoredResponse = { at: formatWireDate(engine.now), method: request.method.toUpperCase(), path: request.path, status: result.status, body: result.body };
+        const stored: StoredResponse = {
+          at: formatWireDate(engine.now),
+          method: request.method.toUpperCase(),
+          path: request.path,
+          requestHash: requestHash(request.method, request.body),
+          status: result.status,
+          body: result.body,
+        };
         (state.replay ??= {})[requestId] = stored;
         dropOldest(state.replay, this.replayLimit);
         return true;
@@ -249,7 +269,7 @@ export class SimulatorService {
   /** Consume one use of the first fault matching the request, if any. */
   private async takeFault(method: string, path: string): Promise<SimFault | null> {
     const matches = (f: SimFault): boolean =>
-      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && new RegExp(f.path).test(path);
+      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && path.length <= MAX_FAULT_PATH && faultPattern(f.path).test(path);
     if (!(this.store.read().faults ?? []).some(matches)) return null;
     let taken: SimFault | null = null;
     await this.store.update((state) => {
@@ -317,6 +337,16 @@ export class SimulatorService {
       } else {
         throw new SimError(400, CODES.invalidInput, 'Invalid request input: send {"now": ISO date} or {"advance": ISO duration such as "P8D"}');
       }
+      if (!Number.isFinite(target) || target < current) {
+        throw new SimError(
+          400,
+          CODES.invalidInput,
+          `Invalid request input: the clock never goes backwards (it is ${formatWireDate(current)}, asked for ${Number.isFinite(target) ? formatWireDate(target) : "an invalid instant"}); to start over, write a new state file`,
+        );
+      }
+      if (target - current > MAX_CLOCK_STEP_MS) {
+        throw new SimError(400, CODES.invalidInput, `Invalid request input: the clock moves at most ${MAX_CLOCK_STEP_YEARS} years per request (it is ${formatWireDate(current)}); advance in steps`);
+      }
       state.now = formatWireDate(target);
       const engine = this.engine(state);
       // Customer by customer, refreshing the lock: a big tenant over years takes a while.
@@ -350,6 +380,27 @@ export class SimulatorService {
   snapshot(): SimState {
     return structuredClone(this.store.read());
   }
+}
+
+/** The fields of a subscription PATCH that ask for something; the rest is the resource as read. */
+const PATCH_FIELDS = ["quantity", "autoRenewEnabled", "friendlyName", "status", "scheduledNextTermInstructions"].map((f) => f.toLowerCase());
+
+/**
+ * What identifies a write beyond method and path: its body as JSON — for a PATCH, the fields it
+ * sets (a retry re-reads the subscription, so its etag and read-only fields differ, and it is
+ * still the same operation; another quantity under the same request id is not).
+ */
+function requestHash(method: string, body: unknown): string {
+  let identity = body ?? null;
+  if (method.toUpperCase() === "PATCH" && typeof body === "object" && body !== null && !Array.isArray(body)) {
+    identity = Object.fromEntries(
+      Object.entries(body as Record<string, unknown>)
+        .filter(([k]) => PATCH_FIELDS.includes(k.toLowerCase()))
+        .map(([k, v]) => [k.toLowerCase(), v] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  }
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
 }
 
 function success(result: RouteResult): SimResponse {
@@ -395,11 +446,8 @@ export function parseFault(input: unknown): SimFault {
   if (typeof input !== "object" || input === null) throw bad('send {"path": "<regex>", "status": 503, ...}');
   const f = input as Record<string, unknown>;
   if (typeof f["path"] !== "string") throw bad("path (a regular expression) is required");
-  try {
-    new RegExp(f["path"]);
-  } catch (e) {
-    throw bad(`path is not a regular expression (${(e as Error).message})`);
-  }
+  const unsafe = unsafePattern(f["path"]);
+  if (unsafe) throw bad(`path ${unsafe}`);
   const status = f["status"];
   if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) throw bad("status must be an HTTP status (100–599)");
   const count = f["count"] ?? 1;
@@ -421,4 +469,85 @@ export function parseFault(input: unknown): SimFault {
   if (typeof f["code"] === "string") fault.code = f["code"];
   if (typeof f["description"] === "string") fault.description = f["description"];
   return fault;
+}
+
+/** A path with a malformed percent-escape cannot name any resource: 400, as the service answers. */
+export function wellFormedPath(path: string): boolean {
+  if (!path.startsWith("/")) return false;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MAX_FAULT_PATTERN = 300;
+const MAX_FAULT_REPEATS = 2;
+/** Longer paths match no fault (they name no resource anyway). */
+const MAX_FAULT_PATH = 2048;
+const compiledPatterns = new Map<string, RegExp>();
+
+/** The compiled fault pattern; one that is unsafe (a hand-written state file) matches as a plain substring. */
+function faultPattern(source: string): RegExp {
+  let re = compiledPatterns.get(source);
+  if (!re) {
+    re = unsafePattern(source) === null ? new RegExp(source) : new RegExp(source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    if (compiledPatterns.size > 1000) compiledPatterns.clear();
+    compiledPatterns.set(source, re);
+  }
+  return re;
+}
+
+/**
+ * Why a fault's path pattern may not run (null: safe). Every request is tested against every
+ * armed fault, so a pattern with catastrophic backtracking would block the whole server: no
+ * backreferences, no lookarounds, and no repeated group (`*`, `+`, `{n,}`) that itself holds a
+ * repetition or an alternative — the shapes (`(a+)+`, `(a|a)*`) that backtrack exponentially.
+ */
+export function unsafePattern(source: string): string | null {
+  if (source.length > MAX_FAULT_PATTERN) return `is longer than ${MAX_FAULT_PATTERN} characters`;
+  try {
+    new RegExp(source);
+  } catch (e) {
+    return `is not a regular expression (${(e as Error).message})`;
+  }
+  if (/\\(?:[1-9]|k<)/.test(source)) return "uses a backreference; match the path with plain text and character classes";
+  if (/\(\?<?[=!]/.test(source)) return "uses a lookaround; match the path with plain text and character classes";
+  // Per open group: does it contain a quantifier or an alternation?
+  const stack: boolean[] = [];
+  let risky = false;
+  let repeats = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch === "[") {
+      // Skip a character class (quantifiers inside it are literals).
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+      continue;
+    }
+    if (ch === "(") {
+      stack.push(false);
+      continue;
+    }
+    if (ch === "|" || ch === "*" || ch === "+" || ch === "{") {
+      if (ch !== "|") repeats += 1;
+      if (stack.length > 0) stack[stack.length - 1] = true;
+      continue;
+    }
+    if (ch === ")") {
+      const inner = stack.pop() ?? false;
+      const next = source[i + 1];
+      if (inner && (next === "*" || next === "+" || next === "{")) risky = true;
+      // The group's own content counts for the enclosing group.
+      if (stack.length > 0 && inner) stack[stack.length - 1] = true;
+    }
+  }
+  if (risky) return "repeats a group that itself repeats or alternates (catastrophic backtracking); write it without nested repetition";
+  // Paths tested are at most MAX_FAULT_PATH long: two repetitions backtrack at most quadratically.
+  if (repeats > MAX_FAULT_REPEATS) return `has more than ${MAX_FAULT_REPEATS} repetitions (*, +, {n,m}); match a shorter, more specific part of the path`;
+  return null;
 }

@@ -133,6 +133,8 @@ export interface StoredResponse {
   readonly at: string;
   readonly method: string;
   readonly path: string;
+  /** Hash of the request body: the same request id with another body is refused (absent in older files: not compared). */
+  readonly requestHash?: string;
   readonly status: number;
   readonly body: unknown;
 }

@@ -79,12 +79,18 @@ export function patchSubscription(ctx: CommerceContext, customerId: string, subs
   if (sub.status === "deleted") {
     throw new SimError(400, CODES.deleted, `Cannot update a subscription with deleted status (${sub.id} was cancelled); buy a new subscription instead`);
   }
+  // Every etag sent must be the current one (body and If-Match alike), and one must be sent:
+  // a PATCH without an etag would silently overwrite a change made since the client's read.
   const attributes = patch["attributes"];
-  const sentEtag =
+  const bodyEtag =
     typeof attributes === "object" && attributes !== null && typeof (attributes as Record<string, unknown>)["etag"] === "string"
       ? ((attributes as Record<string, unknown>)["etag"] as string)
-      : ifMatch;
-  if (sentEtag !== undefined && sentEtag !== etagOf(sub)) {
+      : undefined;
+  const sent = [bodyEtag, ifMatch].filter((e): e is string => e !== undefined);
+  if (sent.length === 0) {
+    throw invalidInput(`the subscription's etag is required: GET ${sub.id}, change the fields and PATCH the whole resource back with its attributes.etag (or send it as If-Match)`);
+  }
+  if (sent.some((e) => e.replace(/^W\//, "").replace(/^"(.*)"$/, "$1") !== etagOf(sub))) {
     throw new SimError(400, CODES.staleEtag, `Etag is no longer valid: subscription ${sub.id} changed since it was read; GET it again and re-apply the change`);
   }
 
