@@ -68,9 +68,16 @@ function compileValidators(): Validators {
 export function resolveRef(node: AnySchemaObject): AnySchemaObject {
   const ref = node["$ref"];
   if (typeof ref !== "string" || !ref.startsWith("#/$defs/")) return node;
+  // Memoised: explaining 100,000 errors would otherwise copy the same definitions 100,000 times.
+  const known = resolved.get(node);
+  if (known !== undefined) return known;
   const target = defs()[ref.slice("#/$defs/".length)];
-  return target === undefined ? node : { ...resolveRef(target), ...node };
+  const merged = target === undefined ? node : { ...resolveRef(target), ...node };
+  resolved.set(node, merged);
+  return merged;
 }
+
+const resolved = new WeakMap<AnySchemaObject, AnySchemaObject>();
 
 /** The schema (refs resolved) that applies to the value at `path`, if the schema describes it. */
 export function schemaAt(path: readonly string[]): AnySchemaObject | undefined {

@@ -1,3 +1,4 @@
+import { markdownText, terminalText } from "../domain/escape";
 import type { Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
 
 /**
@@ -11,6 +12,8 @@ export const PLAN_FORMATS: readonly PlanFormat[] = ["text", "markdown", "json"];
 export interface RenderOptions {
   /** ANSI colours (only for a terminal). @default false */
   readonly color?: boolean;
+  /** The simulator's state file the tenant was read from, named in the header. @default none (another backend) */
+  readonly stateFile?: string;
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOptions = {}): string {
@@ -18,7 +21,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOption
     case "text":
       return renderText(plan, options);
     case "markdown":
-      return renderMarkdown(plan);
+      return renderMarkdown(plan, options);
     case "json":
       return renderJson(plan);
   }
@@ -149,18 +152,23 @@ function table(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
+/**
+ * Every string of the plan that came from a tenant or a YAML (names, offers, ids, statuses, and
+ * the reasons and hints that quote them) passes {@link terminalText} here, before colour is added.
+ */
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const paint = (timing: Timing, s: string): string => (options.color ? `\u001b[${COLOUR[timing]}m${s}\u001b[0m` : s);
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
-  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, `${bold("Summary:")} ${summaryLine(plan)}`];
+  const t = terminalText;
+  const out: string[] = [`seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`, `${bold("Summary:")} ${summaryLine(plan)}`];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)));
     for (const s of blocked) {
       const cost = describeCost(s);
-      out.push(`  ${s.customer}/${s.subscription}  ${s.action}  ${describeChange(s)}${cost ? `  ${cost}` : ""}`);
-      out.push(`      reason: ${s.reason ?? "—"} [${s.rule}]`);
-      if (s.hint !== null) out.push(`      hint:   ${s.hint}`);
+      out.push(`  ${t(s.customer)}/${t(s.subscription)}  ${s.action}  ${t(describeChange(s))}${cost ? `  ${cost}` : ""}`);
+      out.push(`      reason: ${t(s.reason ?? "—")} [${s.rule}]`);
+      if (s.hint !== null) out.push(`      hint:   ${t(s.hint)}`);
     }
   }
   const changes = byTiming(plan.steps.filter((s) => s.timing !== "blocked"));
@@ -168,7 +176,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     out.push("", bold(`Changes (${changes.length})`));
     const rows = [
       ["TIMING", "SUBSCRIPTION", "ACTION", "CHANGE", "EFFECTIVE", "COST", "NOTE"],
-      ...changes.map((s) => [s.timing, `${s.customer}/${s.subscription}`, s.action, describeChange(s), when(s), describeCost(s), s.reason ?? ""]),
+      ...changes.map((s) => [s.timing, t(`${s.customer}/${s.subscription}`), s.action, t(describeChange(s)), when(s), describeCost(s), t(s.reason ?? "")]),
     ];
     table(rows).forEach((line, i) => {
       const timing = changes[i - 1]?.timing;
@@ -182,13 +190,15 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
 
 function unmanagedText(unmanaged: readonly UnmanagedSubscription[]): string[] {
   if (unmanaged.length === 0) return [];
-  const rows = [["CUSTOMER", "NAME", "OFFER", "SEATS", "STATUS", "ID"], ...unmanaged.map((u) => [u.customer, u.friendlyName, u.offer, String(u.quantity), u.status, u.subscriptionId])];
+  const t = terminalText;
+  const rows = [["CUSTOMER", "NAME", "OFFER", "SEATS", "STATUS", "ID"], ...unmanaged.map((u) => [t(u.customer), t(u.friendlyName), t(u.offer), String(u.quantity), t(u.status), t(u.subscriptionId)])];
   return ["", `Unmanaged (${unmanaged.length}): live subscriptions no entry matches; never touched`, ...table(rows).map((l) => `  ${l}`)];
 }
 
 function warningsText(warnings: readonly PlanWarning[]): string[] {
   if (warnings.length === 0) return [];
-  return ["", `Warnings (${warnings.length})`, ...warnings.map((w) => `  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}: ${w.message}`)];
+  const t = terminalText;
+  return ["", `Warnings (${warnings.length})`, ...warnings.map((w) => `  ${t(w.customer)}${w.subscription === null ? "" : `/${t(w.subscription)}`}  ${w.code}: ${t(w.message)}`)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,15 +208,18 @@ function warningsText(warnings: readonly PlanWarning[]): string[] {
 /** Tables longer than this are collapsed. */
 const LONG = 10;
 
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+/** Untrusted text in a comment (and in a table cell: `|` is escaped too). */
+const cell = markdownText;
 
 function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
 }
 
-export function renderMarkdown(plan: Plan): string {
+/**
+ * Every string of the plan that came from a tenant or a YAML passes {@link markdownText} here:
+ * no HTML, link, image or table break reaches the pull request from a subscription's name.
+ */
+export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const s = plan.summary;
   const parts = [
     `${s.now} now`,
@@ -216,13 +229,13 @@ export function renderMarkdown(plan: Plan): string {
     `${s.unchanged} unchanged`,
     `${s.unmanaged} unmanaged`,
   ];
-  const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
+  const out: string[] = [`**seatplan plan** against \`${plan.backend}\`${options.stateFile === undefined ? "" : ` (state file ${cell(options.stateFile)})`} at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", `### Blocked (${blocked.length})`, "");
     for (const b of blocked) {
-      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
-      if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
+      out.push(`- **${cell(b.customer)}/${cell(b.subscription)}** \`${b.action}\` ${cell(describeChange(b))}: ${cell(b.reason ?? "")} (\`${b.rule}\`)`);
+      if (b.hint !== null) out.push(`  - **Fix:** ${cell(b.hint)}`);
     }
   }
   const customers = [...new Set(plan.steps.filter((x) => x.timing !== "blocked").map((x) => x.customer))];
@@ -233,7 +246,7 @@ export function renderMarkdown(plan: Plan): string {
       "|---|---|---|---|---|---|---|",
       ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
     ];
-    out.push("", `### ${customer}`, "");
+    out.push("", `### ${cell(customer)}`, "");
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
   }
   if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
@@ -243,7 +256,7 @@ export function renderMarkdown(plan: Plan): string {
       ...details(`Unmanaged subscriptions (${plan.unmanaged.length}): not in the YAML, never touched`, [
         "| Customer | Name | Offer | Seats | Status | Id |",
         "|---|---|---|---|---|---|",
-        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${u.offer} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
+        ...plan.unmanaged.map((u) => `| ${cell(u.customer)} | ${cell(u.friendlyName)} | ${cell(u.offer)} | ${u.quantity} | ${cell(u.status)} | ${cell(u.subscriptionId)} |`),
       ]),
     );
   }
@@ -252,7 +265,7 @@ export function renderMarkdown(plan: Plan): string {
       "",
       ...details(
         `Warnings (${plan.warnings.length})`,
-        plan.warnings.map((w) => `- **${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}** \`${w.code}\`: ${w.message}`),
+        plan.warnings.map((w) => `- **${cell(w.customer)}${w.subscription === null ? "" : `/${cell(w.subscription)}`}** \`${w.code}\`: ${cell(w.message)}`),
       ),
     );
   }

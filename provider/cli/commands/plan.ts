@@ -7,7 +7,7 @@ import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan } from "../../domain/types";
 import { observe } from "../../observe";
 import { PLAN_FORMATS, plan, type PlanFormat, renderPlan } from "../../plan";
-import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
+import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 
 interface PlanOptions extends BackendFlags {
@@ -40,11 +40,12 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   if (loaded === null) return EXIT.error;
   const desired = onlyCustomer(loaded, options.customer);
   const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
+  const stateFile = existingSimulatorState(io, options);
   const backend = await openBackend(io, options);
   try {
     const result = await planWith(desired, backend, fixedNow);
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
-    io.stdout(renderPlan(result, options.format, { color }));
+    io.stdout(renderPlan(result, options.format, { color, ...(stateFile === null ? {} : { stateFile }) }));
     if (result.summary.blocked > 0) return EXIT.error;
     const changes = result.summary.now + result.summary.atRenewal + result.summary.irreversible;
     return changes > 0 && options.detailedExitcode === true ? EXIT.changes : EXIT.ok;
