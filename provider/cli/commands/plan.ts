@@ -9,6 +9,7 @@ import { observe } from "../../observe";
 import { PLAN_FORMATS, plan, type PlanFormat, renderPlan } from "../../plan";
 import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
+import { collectGarbage } from "../memory";
 
 interface PlanOptions extends BackendFlags {
   readonly format: PlanFormat;
@@ -38,6 +39,8 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: number
 async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<number> {
   const loaded = await loadDesiredFile(file, io);
   if (loaded === null) return EXIT.error;
+  // The YAML parser's garbage goes before the tenant's reads come in (peak memory, not the sum).
+  collectGarbage();
   const desired = onlyCustomer(loaded, options.customer);
   const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
   const stateFile = existingSimulatorState(io, options);
