@@ -8,6 +8,12 @@ export interface CliIO {
   readonly cwd: string;
   /** True when stdout is a terminal (colour allowed). */
   readonly isTTY: boolean;
+  /** True when stdin is a terminal: `seatplan apply` may ask for confirmation. @default false */
+  readonly interactive?: boolean;
+  /** True when stderr is a terminal: long runs show progress there. @default false */
+  readonly stderrIsTTY?: boolean;
+  /** Asks a question on the terminal and resolves with the answer line (only when `interactive`). */
+  readonly prompt?: (question: string) => Promise<string>;
 }
 
 /** The process's streams. Whatever is written passes the redaction set last (a credential the
@@ -19,6 +25,17 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    interactive: Boolean(process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    prompt: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
   };
 }
 

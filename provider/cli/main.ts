@@ -19,6 +19,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   simulator: async () => (await import("./commands/simulator.js")).registerSimulator,
   plan: async () => (await import("./commands/plan.js")).registerPlan,
   export: async () => (await import("./commands/export.js")).registerExport,
+  apply: async () => (await import("./commands/apply.js")).registerApply,
+  history: async () => (await import("./commands/history.js")).registerHistory,
 };
 
 /** The commands to register for `argv`: the one it names, or all of them. */

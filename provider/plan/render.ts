@@ -1,5 +1,5 @@
 import { markdownText, terminalText } from "../domain/escape";
-import type { Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import type { Plan, PlanStep, PlanWarning, RemovedEntry, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
 
 /**
  * The three renderings of a plan: `text` for a terminal, `markdown` for a pull-request comment,
@@ -44,6 +44,7 @@ export function planJson(plan: Plan): unknown {
       blocked: plan.summary.blocked,
       unchanged: plan.summary.unchanged,
       unmanaged: plan.summary.unmanaged,
+      ...(plan.summary.removed === undefined ? {} : { removed: plan.summary.removed }),
     },
     steps: plan.steps.map((s) => ({
       customer: s.customer,
@@ -54,6 +55,7 @@ export function planJson(plan: Plan): unknown {
       from: canonicalValue(s.from),
       to: canonicalValue(s.to),
       effectiveAt: s.effectiveAt,
+      deadline: s.deadline ?? null,
       rule: s.rule,
       reason: s.reason,
       hint: s.hint,
@@ -67,6 +69,18 @@ export function planJson(plan: Plan): unknown {
       quantity: u.quantity,
       status: u.status,
     })),
+    ...(plan.removed === undefined
+      ? {}
+      : {
+          removed: plan.removed.map((r) => ({
+            customer: r.customer,
+            subscription: r.subscription,
+            subscriptionId: r.subscriptionId,
+            policy: r.policy,
+            outcome: r.outcome,
+            note: r.note,
+          })),
+        }),
     warnings: plan.warnings.map((w) => ({ customer: w.customer, subscription: w.subscription, code: w.code, message: w.message })),
   };
 }
@@ -88,7 +102,8 @@ const TIMING_ORDER: readonly Timing[] = ["blocked", "irreversible", "now", "at-r
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged`;
+  const removed = s.removed === undefined ? "" : `, ${s.removed} removed`;
+  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged${removed}`;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
@@ -128,7 +143,23 @@ export function describeCost(step: PlanStep): string {
 }
 
 function when(step: PlanStep): string {
-  return step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : step.effectiveAt.replace(/\.000Z$/, "Z");
+  const at = step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : instant(step.effectiveAt);
+  return typeof step.deadline === "string" ? `${at}, until ${instant(step.deadline)}` : at;
+}
+
+function instant(iso: string): string {
+  return iso.replace(/\.000Z$/, "Z");
+}
+
+/** The step with the earliest deadline, if any step has one. */
+function earliest(steps: readonly PlanStep[]): PlanStep | undefined {
+  return steps
+    .filter((s) => typeof s.deadline === "string")
+    .sort((a, b) => Date.parse(a.deadline ?? "") - Date.parse(b.deadline ?? ""))[0];
+}
+
+function removedNote(r: RemovedEntry): string {
+  return `${r.customer}/${r.subscription}${r.subscriptionId === null ? "" : ` (${r.subscriptionId})`}: ${r.outcome} — ${r.note}`;
 }
 
 function byTiming(steps: readonly PlanStep[]): PlanStep[] {
@@ -184,6 +215,11 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     });
   }
   if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  const first = earliest(plan.steps);
+  if (first !== undefined) out.push("", `Apply before ${instant(first.deadline ?? "")} (${first.customer}/${first.subscription} ${first.action}); after that, plan again.`);
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `Removed from the YAML (${plan.removed.length}):`, ...plan.removed.map((r) => `  ${terminalText(removedNote(r))}`));
+  }
   out.push(...unmanagedText(plan.unmanaged), ...warningsText(plan.warnings));
   return `${out.join("\n")}\n`;
 }
@@ -228,7 +264,10 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     s.blocked > 0 ? `**${s.blocked} blocked**` : "0 blocked",
     `${s.unchanged} unchanged`,
     `${s.unmanaged} unmanaged`,
+    ...(s.removed === undefined ? [] : [`${s.removed} removed`]),
   ];
+  const first = earliest(plan.steps);
+  if (first !== undefined) parts.push(`**apply before ${instant(first.deadline ?? "")}** (${cell(`${first.customer}/${first.subscription}`)} \`${first.action}\`)`);
   const out: string[] = [`**seatplan plan** against \`${plan.backend}\`${options.stateFile === undefined ? "" : ` (state file ${cell(options.stateFile)})`} at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
@@ -250,6 +289,9 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
   }
   if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `### Removed from the YAML (${plan.removed.length})`, "", ...plan.removed.map((r) => `- ${cell(removedNote(r))}`));
+  }
   if (plan.unmanaged.length > 0) {
     out.push(
       "",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportYaml } from "../../provider/cli/commands/export";
 import { markdownText, terminalLines, terminalText } from "../../provider/domain/escape";
 import type { Plan } from "../../provider/domain/types";
 import { formatIssues, parseDesired } from "../../provider/desired";
@@ -74,5 +75,25 @@ describe("output escaping at the renderers", () => {
     expect(issues.length).toBeGreaterThan(0);
     expect(text).toContain("evil␛[2J");
     expect(text).not.toMatch(/\u001b/);
+  });
+});
+
+describe("export keeps tenant text exact but printable", () => {
+  it("a name with C0/C1 controls and a direction override round-trips, and prints no raw control character", async () => {
+    const state = demoState(Date.parse(NOW));
+    const live = state.customers.find((c) => c.id === TENANT)?.subscriptions[0];
+    if (live === undefined) throw new Error("the demo tenant has no Rockit subscription");
+    live.friendlyName = "Evil\u001b[2J\u0085 \u202egnp.exe";
+    const tenant = await Tenant.of(state);
+    try {
+      const text = await exportYaml(tenant.backend, "rockit");
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      const parsed = parseDesired(text, "export.yaml");
+      expect(parsed.issues).toEqual([]);
+      const names = parsed.state?.customers.flatMap((c) => c.subscriptions.map((s) => s.friendlyName)) ?? [];
+      expect(names).toContain("Evil\u001b[2J\u0085 \u202egnp.exe");
+    } finally {
+      tenant.close();
+    }
   });
 });

@@ -40,7 +40,7 @@ describe("plan renderers", () => {
     expect(Object.keys(json)).toEqual(["version", "now", "backend", "summary", "steps", "unmanaged", "warnings"]);
     expect(Object.keys(json.summary)).toEqual(["now", "atRenewal", "irreversible", "blocked", "unchanged", "unmanaged"]);
     for (const step of json.steps) {
-      expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "rule", "reason", "hint", "cost"]);
+      expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "deadline", "rule", "reason", "hint", "cost"]);
     }
   });
 

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import pLimit from "p-limit";
-import { stringify } from "yaml";
+import { Document, Scalar, visit } from "yaml";
 import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
@@ -116,7 +116,26 @@ export async function exportYaml(backend: Backend, only: string | undefined): Pr
     `# Written by \`seatplan export\` from the ${backend.name} backend. Every subscription is adopted by id;`,
     "# `seatplan plan` on this file plans no changes. Deleted, expired and empty subscriptions are left out.",
   ];
-  return `${header.join("\n")}\n${stringify(doc, { lineWidth: 0 })}`;
+  return `${header.join("\n")}\n${tenantSafeYaml(doc)}`;
+}
+
+/** C1 controls, and characters that change or hide the direction or the lines of text. */
+const UNPRINTABLE = /[\u0080-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * The YAML with tenant text kept exact but printable: YAML escapes C0 controls by itself; a
+ * value holding a C1 control or a direction override is double-quoted and the character written
+ * as its `\uXXXX` escape, so neither a terminal nor a code review sees it act.
+ */
+function tenantSafeYaml(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && new RegExp(UNPRINTABLE.source).test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  // Only double-quoted scalars can hold these characters now, and there `\uXXXX` is their escape.
+  return doc.toString({ lineWidth: 0 }).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function customerYaml(customer: Customer, live: readonly ObservedSubscription[]): Record<string, unknown> {
