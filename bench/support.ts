@@ -112,3 +112,13 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
+
+/** Peak resident set size of this process so far, in MiB (rounded). */
+export function peakRss(): string {
+  return (process.resourceUsage().maxRSS / 1024).toFixed(0);
+}
+
+/** `a / b` as "1.23×". */
+export function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}×`;
+}

@@ -5,7 +5,7 @@ import { ConfigError } from "../domain/errors";
 import { parseJsonText } from "./bodies";
 import { CloudCockpitFacade } from "./cloudcockpit/facade";
 import { CODES, faultBody, SimError } from "./errors";
-import { SimulatorService, type SimResponse, type SimulatorServiceOptions } from "./service";
+import { SimulatorService, type SimResponse, type SimulatorServiceOptions, wellFormedPath } from "./service";
 import { authorize, tokenResponse } from "./tokens";
 
 /**
@@ -59,7 +59,6 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://simulator");
     const method = (req.method ?? "GET").toUpperCase();
     let raw: string;
     try {
@@ -67,6 +66,15 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     } catch (e) {
       if (e instanceof SimError) return send(res, e.status, {}, e.body);
       throw e;
+    }
+    const url = requestUrl(req.url ?? "/");
+    if (!url) {
+      return send(
+        res,
+        400,
+        {},
+        faultBody(CODES.invalidInput, `Invalid request input: malformed URL ${JSON.stringify((req.url ?? "").slice(0, 200))}; send a path such as /v1/customers, percent-escaped as UTF-8`),
+      );
     }
 
     const token = TOKEN_PATH.exec(url.pathname);
@@ -212,6 +220,16 @@ export async function answerApiRequest(service: SimulatorService, request: RawAp
   }
   const response = await service.handle({ method: request.method, path: request.path, query: request.query, headers: request.headers, body });
   return { ...response, headers: { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() } };
+}
+
+/** The request target as a URL; null unless it is a path (origin form) with well-formed escapes. */
+function requestUrl(target: string): URL | null {
+  if (target.startsWith("//") || !wellFormedPath(target.split("?")[0] ?? "")) return null;
+  try {
+    return new URL(target, "http://simulator");
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

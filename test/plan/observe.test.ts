@@ -61,6 +61,29 @@ customers:
     expect(log()).toEqual([`GET ${northwind}/subscriptions`, `GET ${rockit}/subscriptions`]);
   });
 
+  it.each`
+    renewal | usage
+    ${2}    | ${true}
+    ${9}    | ${false}
+  `("a renewal quantity of $renewal (3 seats now) reads licence usage: $usage", async ({ renewal, usage }) => {
+    const yaml = `version: 1
+customers:
+  rockit:
+    tenantId: ${DEMO_CUSTOMERS.rockit}
+    subscriptions:
+      apps-for-business:
+        id: ${DEMO_SUBSCRIPTIONS.appsForBusiness}
+        offer: CFQ7TTC0LH1G:0001
+        term: P1Y
+        billing: annual
+        quantity: 3
+        renewal:
+          quantity: ${String(renewal)}
+`;
+    await observe(desiredOf(yaml), tenant.backend);
+    expect(log()).toEqual([...(usage ? [`GET ${rockit}/subscribedskus`] : []), `GET ${rockit}/subscriptions`]);
+  });
+
   it("asks for end dates only for aligned purchases", async () => {
     const yaml = `version: 1
 customers:
