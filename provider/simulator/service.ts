@@ -313,7 +313,9 @@ export class SimulatorService {
 
   /** The accepted writes that have not taken effect yet (`GET /_sim/pending`). */
   pending(): SimPending[] {
-    return structuredClone(this.store.read().pending ?? []);
+    // One that is due has taken effect for every reader, though the file keeps it until the next write.
+    const now = this.realNow();
+    return structuredClone((this.store.read().pending ?? []).filter((p) => Date.parse(p.dueAt) > now));
   }
 
   /** Add a line to the request log (the HTTP facade logs its token requests here too). */
@@ -438,9 +440,18 @@ export class SimulatorService {
     return domainCatalog(catalogOf(this.store.read()));
   }
 
-  /** A copy of the whole state (for `GET /_sim/state` and tests). */
+  /**
+   * The whole state as a reader sees it now (for `GET /_sim/state` and tests): a copy with the
+   * accepted writes and the renewals that are due applied, as every read applies them, so a test
+   * checks what a client would read, not what the file still holds until the next write. The
+   * state file is not touched (reads never write).
+   */
   snapshot(): SimState {
-    return structuredClone(this.store.read());
+    const view = structuredClone(this.store.read());
+    const engine = this.engine(view);
+    engine.applyDuePending(this.realNow());
+    engine.processRenewals();
+    return view;
   }
 }
 
