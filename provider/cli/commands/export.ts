@@ -67,16 +67,21 @@ function unique(base: string, taken: Set<string>): string {
   return key;
 }
 
-export async function exportYaml(backend: Backend, only: string | undefined): Promise<string> {
-  const all = await backend.listCustomers();
+/** The partner's customers with the keys `export` gives them (from the company name), in key order; `only` picks one by key or tenant id. */
+export function keyedCustomers(all: readonly Customer[], only: string | undefined, backend: string): { key: string; customer: Customer }[] {
   const keys = new Set<string>();
   const keyed = [...all]
     .sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : a.id < b.id ? -1 : 1))
     .map((c) => ({ key: unique(keyOf(c.companyName || c.domain), keys), customer: c }));
   const chosen = only === undefined ? keyed : keyed.filter((k) => k.key === only || k.customer.id === only);
   if (chosen.length === 0) {
-    throw new ConfigError(`--customer ${only ?? ""} is not a customer of this ${backend.name} tenant: use one of ${keyed.map((k) => k.key).join(", ")}`);
+    throw new ConfigError(`--customer ${only ?? ""} is not a customer of this ${backend} tenant: use one of ${keyed.map((k) => k.key).join(", ")}`);
   }
+  return chosen;
+}
+
+export async function exportYaml(backend: Backend, only: string | undefined): Promise<string> {
+  const chosen = keyedCustomers(await backend.listCustomers(), only, backend.name);
   const limit = pLimit(8);
   const customers = await Promise.all(chosen.map(({ key, customer }) => limit(async () => [key, customerYaml(customer, await backend.listSubscriptions(customer.id))] as const)));
   const doc = { version: 1, policy: { reductions: "block" }, customers: Object.fromEntries(customers.sort(([a], [b]) => (a < b ? -1 : 1))) };

@@ -82,7 +82,7 @@ export function onlyCustomer(desired: DesiredState, key: string | undefined): De
   return { ...desired, customers };
 }
 
-function instantOption(value: string | undefined, name: string): Date | undefined {
+export function instantOption(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === "") return undefined;
   const parsed = DateTime.fromISO(value, { zone: "utc" });
   if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
