@@ -81,7 +81,7 @@ function radarHeadline(origin: Origin, radar: Radar): string {
 }
 
 function radarText(origin: Origin, radar: Radar, width: number): string {
-  const out = [`seatplan renewals: ${radarHeadline(origin, radar)}`];
+  const out = paragraph(`seatplan renewals: ${radarHeadline(origin, radar)}`, width, "", "  ");
   if (radar.entries.length > 0) {
     const rows = [["DATE", "KIND", "SUBSCRIPTION", "AT STAKE/YR"], ...radar.entries.map((e) => [day(e.date), e.kind, t(`${e.customer}/${e.subscription}`), moneyText(e.money)])];
     const [header = [], ...lines] = fitTableRows(rows, width);
