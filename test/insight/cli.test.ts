@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { CliIO } from "../../provider/cli/io";
 import { main } from "../../provider/cli/main";
 import type { Plan } from "../../provider/domain/types";
@@ -180,6 +181,26 @@ customers:
       expect(r.code).toBe(0);
       expect(readFileSync(join(dir, "l.yaml"), "utf8")).toBe(QUICKSTART);
     });
+  });
+
+  it("the weekly workflow's seatplan commands run as written", async () => {
+    const workflow = parse(readFileSync(join(__dirname, "..", "..", "examples", "github-actions", "renewals.yml"), "utf8")) as {
+      env: Record<string, string>;
+      jobs: { propose: { steps: { run?: string }[] } };
+    };
+    const commands = workflow.jobs.propose.steps.flatMap((step) => (step.run ?? "").split("\n")).filter((l) => l.startsWith("npx seatplan "));
+    expect(commands).toHaveLength(2);
+    write("licences.yaml", QUICKSTART);
+    for (const command of commands) {
+      const args = command
+        .replace(/ >.*$/, "")
+        .replace(/"\$(\w+)"/g, (_, name: string) => workflow.env[name] ?? "")
+        .split(" ")
+        .slice(2);
+      const r = await run(...args);
+      expect([args[0], r.code, r.err]).toEqual(["renewals", 0, ""]);
+    }
+    expect(readFileSync(join(dir, "licences.yaml"), "utf8")).toContain("        renewal:\n          quantity: 3\n");
   });
 
   describe("usage", () => {
