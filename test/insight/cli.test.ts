@@ -203,6 +203,26 @@ customers:
     expect(readFileSync(join(dir, "licences.yaml"), "utf8")).toContain("        renewal:\n          quantity: 3\n");
   });
 
+  it("prints tenant strings as data: no terminal control, no markdown", async () => {
+    const state = demoState(Date.parse(NOW));
+    const rockit = state.customers.find((c) => c.id === DEMO_CUSTOMERS.rockit);
+    if (rockit === undefined) throw new Error("demo tenant without Rockit");
+    (rockit as { companyName: string }).companyName = "\u001b[2JEvil *Corp* <img src=x>";
+    for (const s of rockit.subscriptions) (s as { friendlyName: string }).friendlyName = `${s.friendlyName}\u0007|**`;
+    writeFileSync(join(dir, "sim.json"), JSON.stringify(state));
+    for (const command of [["renewals"], ["usage"]]) {
+      const text = await run(...command);
+      expect(text.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      // renewals names customers by key in text (derived, so already clean); usage prints the name.
+      if (command[0] === "usage") expect(text.out).toContain("\\u001b[2JEvil *Corp*");
+      expect(text.out).toContain("\\u00");
+      const md = await run(...command, "--format", "markdown");
+      expect(md.out).not.toMatch(/(^|[^\\])<img/);
+      expect(md.out).not.toContain("*Corp*");
+      expect(md.out).toContain("Evil \\*Corp\\* \\<img src=x\\>");
+    }
+  });
+
   describe("usage", () => {
     it("reports purchased, assigned and unused per subscription, with totals per customer and overall", async () => {
       const r = await run("usage", "--format", "json");
