@@ -176,6 +176,7 @@ export function usageJson(origin: Origin, report: UsageReport, access: string | 
         billing: r.billing,
         isTrial: r.isTrial,
         renewsAt: r.renewsAt,
+        autoRenew: r.autoRenew,
         purchased: r.purchased,
         assigned: r.assigned,
         unused: r.unused,
@@ -200,9 +201,9 @@ export function renderUsage(origin: Origin, report: UsageReport, access: string 
       const out = [`**seatplan usage** (${origin.backend} at ${instant(origin.now)}): ${overall(report.totals)}`];
       if (access !== null) out.push("", `> **No usage access:** ${md(access)}`);
       for (const c of report.customers) {
-        out.push("", `### ${md(c.name)} (${md(c.customer)})`, "", `| Subscription | Product | Term | Bought | Assigned | Unused | Unused ${report.currency}/yr | Renews |`, "|---|---|---|--:|--:|--:|--:|---|");
+        out.push("", `### ${md(c.name)} (${md(c.customer)})`, "", `| Subscription | Product | Term | Bought | Assigned | Unused | Unused ${report.currency}/yr | Renews (or ends) |`, "|---|---|---|--:|--:|--:|--:|---|");
         for (const r of c.subscriptions) {
-          out.push(`| ${md(r.subscription)} | ${md(r.product)}${r.isTrial ? " (trial)" : ""} | ${r.term}/${r.billing} | ${r.purchased} | ${num(r.assigned)} | ${num(r.unused)} | ${cost(r.unusedAnnualCost)} | ${day(r.renewsAt)} |`);
+          out.push(`| ${md(r.subscription)} | ${md(r.product)}${r.isTrial ? " (trial)" : ""} | ${r.term}/${r.billing} | ${r.purchased} | ${num(r.assigned)} | ${num(r.unused)} | ${cost(r.unusedAnnualCost)} | ${day(r.renewsAt)}${r.autoRenew ? "" : " (ends)"} |`);
         }
         out.push(`| **total** | | | **${c.totals.purchased}** | **${num(c.totals.assigned)}** | **${num(c.totals.unused)}** | **${cost(c.totals.unusedAnnualCost)}** | |`);
       }

@@ -16,8 +16,9 @@ export interface UsageRow {
   readonly term: Term;
   readonly billing: BillingCycle;
   readonly isTrial: boolean;
-  /** When the term renews (or ends): the next moment the seat count can go down. */
+  /** When the term renews, or ends when auto-renew is off: the next moment the seat count can go down. */
   readonly renewsAt: IsoDate;
+  readonly autoRenew: boolean;
   readonly purchased: number;
   /** Null without usage access. */
   readonly assigned: number | null;
@@ -96,6 +97,7 @@ export function usageReport(customers: readonly TenantCustomer[], catalog: Catal
           billing: s.billing,
           isTrial: s.isTrial,
           renewsAt: renewalAt(s.endDate),
+          autoRenew: s.autoRenew,
           purchased: s.quantity,
           assigned: a,
           unused,

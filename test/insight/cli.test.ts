@@ -242,7 +242,7 @@ customers:
         ["unmanaged-e1", 2, 0, 2, 240],
       ]);
       expect(Object.keys(nw?.subscriptions[0] ?? {})).toEqual([
-        "subscription", "subscriptionId", "offer", "product", "term", "billing", "isTrial", "renewsAt", "purchased", "assigned", "unused", "unusedAnnualCost",
+        "subscription", "subscriptionId", "offer", "product", "term", "billing", "isTrial", "renewsAt", "autoRenew", "purchased", "assigned", "unused", "unusedAnnualCost",
       ]);
       expect(nw?.totals).toEqual({ purchased: 20, assigned: 15, unused: 5, unusedAnnualCost: 603.12 });
       expect(json.totals).toEqual({ purchased: 57, assigned: 22, unused: 35, unusedAnnualCost: 975.12 });
