@@ -162,7 +162,7 @@ function productOf(catalog: Catalog, s: { readonly offer: OfferKey }): string {
   return offerOf(catalog, s.offer)?.name ?? s.offer;
 }
 
-function money(catalog: Catalog, amount: number | undefined): string {
+function perYear(catalog: Catalog, amount: number | undefined): string {
   return amount === undefined ? "" : ` (${round2(amount).toFixed(2)} ${catalog.currency} a year)`;
 }
 
@@ -175,7 +175,7 @@ function windowText({ s, used, catalog }: Subject, seats: number, until: IsoDate
   const removable = Math.min(seats, s.quantity - used);
   if (removable <= 0) return { what, hint: `no change: all ${plural(s.quantity, "seat")} are assigned to users`, edits: [] };
   const edits: YamlEdit[] = [{ path: "quantity", value: Math.max(1, s.quantity - removable) }];
-  return { what, hint: `${describeEdits(edits)} before ${instantText(until)} to remove ${removable} unused${money(catalog, yearlyCost(catalog, s, removable))}`, edits };
+  return { what, hint: `${describeEdits(edits)} before ${instantText(until)} to remove ${removable} unused${perYear(catalog, yearlyCost(catalog, s, removable))}`, edits };
 }
 
 function cancelText(s: ObservedSubscription, until: IsoDate): Advice {
@@ -195,7 +195,7 @@ function describeRenewal(catalog: Catalog, r: RenewalInstructions, own: OfferKey
 function renewalText({ s, used, catalog }: Subject, renews: RenewalInstructions, kind: "renewal" | "trial-conversion"): Advice {
   const scheduled = meaningfulSchedule(s);
   const changes = scheduled === null ? "" : `; scheduled change from ${describeRenewal(catalog, defaultRenewal(s, s.quantity), s.offer)}`;
-  const what = `${kind === "renewal" ? "renews" : "the trial converts to paid:"} ${describeRenewal(catalog, renews, s.offer)}${money(catalog, yearlyCost(catalog, renews, renews.quantity))}${changes}`;
+  const what = `${kind === "renewal" ? "renews" : "the trial converts to paid:"} ${describeRenewal(catalog, renews, s.offer)}${perYear(catalog, yearlyCost(catalog, renews, renews.quantity))}${changes}`;
   const stop = kind === "renewal" ? "end it at term end" : "let the trial end";
   if (used === 0 && kind === "trial-conversion") {
     const edits: YamlEdit[] = [{ path: "autoRenew", value: false }];
