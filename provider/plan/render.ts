@@ -19,6 +19,16 @@ export interface RenderOptions {
   readonly offerNames?: Readonly<Record<OfferKey, string>>;
   /** Display names by customer key (the YAML's `name`), printed in markdown headings. */
   readonly customerNames?: Readonly<Record<string, string>>;
+  /** The offer of each YAML entry, by `customer/subscription`: names the product of a seat or flag change. */
+  readonly entryOffers?: Readonly<Record<string, OfferKey>>;
+}
+
+/** A step's change for people: a seat or flag change says which product it is about. */
+function changeFor(step: PlanStep, options: RenderOptions, offerText: OfferText): string {
+  const change = describeChange(step, offerText);
+  const scalar = (v: StepValue): boolean => v === null || typeof v !== "object";
+  const offer = options.entryOffers?.[`${step.customer}/${step.subscription}`];
+  return offer !== undefined && options.offerNames?.[offer] !== undefined && scalar(step.from) && scalar(step.to) ? `${offerText(offer)}: ${change}` : change;
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOptions = {}): string {
@@ -238,7 +248,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     for (const s of blocked) {
       const cost = describeCost(s);
       out.push(...paragraph(t(`${s.customer}/${s.subscription}  ${s.action}${cost ? `  ${cost}` : ""}`), width, "  ", "      "));
-      out.push(...changeLines(describeChange(s, offer), width));
+      out.push(...changeLines(changeFor(s, options, offer), width));
       out.push(...paragraph(t(`reason: ${s.reason ?? "—"} [${s.rule}]`), width, "      ", "              "));
       if (s.hint !== null) out.push(...paragraph(t(`hint:   ${s.hint}`), width, "      ", "              "));
     }
@@ -257,7 +267,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     out.push(...header);
     changes.forEach((s, i) => {
       out.push(...(lines[i] ?? []).map((l) => paint(s.timing, l)));
-      out.push(...changeLines(describeChange(s, offer), width));
+      out.push(...changeLines(changeFor(s, options, offer), width));
       if (s.reason !== null) out.push(...paragraph(t(`note: ${s.reason}`), width, "      ", "            "));
     });
   }
@@ -332,7 +342,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   if (blocked.length > 0) {
     out.push("", `### Blocked (${blocked.length})`, "");
     for (const b of blocked) {
-      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b, offer)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
+      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${changeFor(b, options, offer)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
       if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
     }
   }
@@ -342,7 +352,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     const rows = [
       "| Subscription | Action | Timing | Change | Effective | Cost | Note |",
       "|---|---|---|---|---|---|---|",
-      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x, offer))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
+      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(changeFor(x, options, offer))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
     ];
     out.push("", `### ${customerHeading(customer, options.customerNames)}`, "");
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));

@@ -20,6 +20,7 @@ describe("plan renderers", () => {
     names = {
       offerNames: Object.fromEntries(catalog.offers.map((o) => [o.offer, o.name])),
       customerNames: Object.fromEntries(desired.customers.flatMap((c) => (c.name === undefined ? [] : [[c.key, c.name]]))),
+      entryOffers: Object.fromEntries(desired.customers.flatMap((c) => c.subscriptions.map((e) => [`${c.key}/${e.key}`, e.offer]))),
     };
   });
   afterAll(() => tenant.close());

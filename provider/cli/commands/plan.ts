@@ -54,11 +54,12 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
 }
 
 /** Product names (the catalog; a backend reads it once) and the YAML's customer names, for the renderings. */
-export async function namesFor(desired: DesiredState, backend: Backend): Promise<Pick<RenderOptions, "offerNames" | "customerNames">> {
+export async function namesFor(desired: DesiredState, backend: Backend): Promise<Pick<RenderOptions, "offerNames" | "customerNames" | "entryOffers">> {
   const catalog = await backend.getCatalog();
   return {
     offerNames: Object.fromEntries(catalog.offers.map((o) => [o.offer, o.name])),
     customerNames: Object.fromEntries(desired.customers.flatMap((c) => (c.name === undefined ? [] : [[c.key, c.name]]))),
+    entryOffers: Object.fromEntries(desired.customers.flatMap((c) => c.subscriptions.map((e) => [`${c.key}/${e.key}`, e.offer]))),
   };
 }
 
