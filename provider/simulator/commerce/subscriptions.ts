@@ -1,0 +1,302 @@
+import {
+  formatWireDate,
+  NCE_PRODUCT_TYPE,
+  offerKeyOf,
+  type WireScheduledNextTermInstructions,
+  type WireSubscription,
+} from "../../backends/partner-center/wire";
+import type { CatalogOffer } from "../../domain/types";
+import { DAY_MS, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "../dates";
+import { CODES, SimError } from "../errors";
+import type { SimCustomer, SimSubscription } from "../state";
+import type { CommerceContext } from "./context";
+import { billingOf, day, enumKey, etagOf, instantOf, invalidInput, takeSeats, termOf } from "./values";
+
+
+/**
+ * Subscriptions: reads, and the PATCH of the full resource (quantity, auto-renew, friendly name,
+ * cancel, scheduled renewal changes), each validated in full before anything changes.
+ */
+
+export function listSubscriptions(ctx: CommerceContext, customerId: string, filter: { orderId?: string } = {}): WireSubscription[] {
+  const customer = ctx.customer(customerId);
+  return customer.subscriptions
+    .filter((s) => filter.orderId === undefined || s.orderId === filter.orderId)
+    .map((s) => renderSubscription(ctx, customer, s));
+}
+
+export function getSubscription(ctx: CommerceContext, customerId: string, subscriptionId: string): WireSubscription {
+  const customer = ctx.customer(customerId);
+  return renderSubscription(ctx, customer, ctx.subscription(customer, subscriptionId));
+}
+
+/** The subscription as Partner Center shows it at `now`. */
+export function renderSubscription(ctx: CommerceContext, customer: SimCustomer, sub: SimSubscription): WireSubscription {
+  const active = sub.status === "active";
+  const open = active ? ctx.lotsOf(sub).filter((l) => utcMs(l.allowedUntilDateTime) >= ctx.now) : [];
+  open.sort((a, b) => utcMs(a.allowedUntilDateTime) - utcMs(b.allowedUntilDateTime));
+  return {
+    id: sub.id,
+    offerId: sub.offerId,
+    offerName: sub.offerName,
+    friendlyName: sub.friendlyName,
+    quantity: sub.quantity,
+    unitType: "Licenses",
+    status: sub.status,
+    autoRenewEnabled: sub.autoRenewEnabled,
+    termDuration: sub.termDuration,
+    billingCycle: sub.billingCycle,
+    billingType: "license",
+    ...(sub.creationDate !== undefined ? { creationDate: sub.creationDate } : {}),
+    effectiveStartDate: sub.effectiveStartDate,
+    commitmentEndDate: sub.commitmentEndDate,
+    cancellationAllowedUntilDate: ctx.cancellationDeadline(sub),
+    refundableQuantity: {
+      totalQuantity: open.reduce((n, l) => n + l.quantity, 0),
+      details: open.map((l) => ({ quantity: l.quantity, allowedUntilDateTime: l.allowedUntilDateTime })),
+    },
+    scheduledNextTermInstructions: sub.scheduledNextTermInstructions ? structuredClone(sub.scheduledNextTermInstructions) : null,
+    isTrial: sub.isTrial === true,
+    ...(sub.orderId !== undefined ? { orderId: sub.orderId } : {}),
+    productType: { ...NCE_PRODUCT_TYPE },
+    contractType: "subscription",
+    links: { self: { uri: `/customers/${customer.id}/subscriptions/${sub.id}`, method: "GET", headers: [] } },
+    attributes: { objectType: "Subscription", etag: etagOf(sub) },
+  };
+}
+
+/** The answer to a PATCH: the subscription, and whether the change was only accepted (202). */
+export interface PatchResult {
+  readonly subscription: WireSubscription;
+  /** True: the change takes effect later (`--async-ms`); `subscription` still shows the old state. */
+  readonly accepted: boolean;
+}
+
+/**
+ * Apply a PATCH body (the full subscription as read, with some fields changed). Fields that
+ * equal the current values are not changes; read-only fields are ignored. `ifMatch` is the
+ * `If-Match` header, an alternative to `attributes.etag`.
+ *
+ * With `ctx.deferred` a valid change is accepted and recorded as pending instead (202); it is
+ * applied later by calling this again with `applying` (no etag, no pending check).
+ */
+export function patchSubscription(
+  ctx: CommerceContext,
+  customerId: string,
+  subscriptionId: string,
+  body: unknown,
+  ifMatch?: string,
+  applying = false,
+): PatchResult {
+  const customer = ctx.customer(customerId);
+  const sub = ctx.subscription(customer, subscriptionId);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidInput("the body must be a subscription object");
+  const patch = body as Record<string, unknown>;
+  if (!applying) ctx.checkNotPending(customer.id, sub.id);
+
+  if (sub.status === "deleted") {
+    throw new SimError(400, CODES.deleted, `Cannot update a subscription with deleted status (${sub.id} was cancelled); buy a new subscription instead`);
+  }
+  const attributes = patch["attributes"];
+  const sentEtag =
+    typeof attributes === "object" && attributes !== null && typeof (attributes as Record<string, unknown>)["etag"] === "string"
+      ? ((attributes as Record<string, unknown>)["etag"] as string)
+      : ifMatch;
+  if (sentEtag !== undefined && sentEtag !== etagOf(sub)) {
+    throw new SimError(400, CODES.staleEtag, `Etag is no longer valid: subscription ${sub.id} changed since it was read; GET it again and re-apply the change`);
+  }
+
+  const offer = ctx.offerOf(sub);
+  const has = (name: string): boolean => patch[name] !== undefined;
+
+  if (has("offerId") && patch["offerId"] !== sub.offerId) {
+    throw invalidInput(
+      "the offer of a subscription cannot change mid-term; upgrade it with POST …/transitions or schedule the new offer for renewal (scheduledNextTermInstructions)",
+    );
+  }
+  if ((has("termDuration") && enumKey(patch["termDuration"]) !== enumKey(sub.termDuration)) ||
+      (has("billingCycle") && enumKey(patch["billingCycle"]) !== enumKey(sub.billingCycle))) {
+    throw new SimError(
+      400,
+      CODES.billingChange,
+      "Cannot update the billing cycle or term of a new-commerce subscription mid-term; schedule it for renewal with scheduledNextTermInstructions",
+    );
+  }
+
+  // Projected values.
+  const friendlyName = has("friendlyName") ? patch["friendlyName"] : sub.friendlyName;
+  if (typeof friendlyName !== "string" || friendlyName.trim() === "") throw invalidInput("friendlyName must be a non-empty string");
+  const quantity = has("quantity") ? patch["quantity"] : sub.quantity;
+  if (!Number.isInteger(quantity)) throw invalidInput("quantity must be an integer");
+  const autoRenew = has("autoRenewEnabled") ? patch["autoRenewEnabled"] : sub.autoRenewEnabled;
+  if (typeof autoRenew !== "boolean") throw invalidInput("autoRenewEnabled must be true or false");
+  const status = has("status") ? enumKey(patch["status"]) : sub.status;
+  const scheduleSent = "scheduledNextTermInstructions" in patch;
+  const schedule = scheduleSent ? patch["scheduledNextTermInstructions"] ?? null : sub.scheduledNextTermInstructions ?? null;
+  const scheduleChanged = scheduleSent && !sameSchedule(schedule, sub.scheduledNextTermInstructions ?? null);
+
+  const quantityChanged = quantity !== sub.quantity;
+  const autoRenewChanged = autoRenew !== sub.autoRenewEnabled;
+  const cancelling = status !== sub.status && status === "deleted";
+  const anyChange = friendlyName !== sub.friendlyName || quantityChanged || autoRenewChanged || scheduleChanged || status !== sub.status;
+  if (!anyChange) return { subscription: renderSubscription(ctx, customer, sub), accepted: false };
+
+  if (sub.status !== "active") {
+    throw new SimError(400, CODES.notActive, `Subscription ${sub.id} is ${sub.status} and can no longer be changed; buy a new subscription instead`);
+  }
+  if (status !== sub.status && !cancelling) {
+    throw new SimError(400, CODES.statusChange, `Cannot update the status for this subscription to "${String(patch["status"])}"; only "deleted" (cancel) is allowed`);
+  }
+  if (quantityChanged) checkQuantityChange(ctx, sub, offer, quantity as number);
+  let nextSchedule: WireScheduledNextTermInstructions | null = null;
+  if (scheduleChanged && schedule !== null) {
+    if (!autoRenew) {
+      throw new SimError(
+        400,
+        CODES.autoRenewRequired,
+        `Scheduled changes require auto-renew: turn autoRenewEnabled on for subscription ${sub.id} before setting scheduledNextTermInstructions`,
+      );
+    }
+    nextSchedule = checkSchedule(ctx, sub, schedule);
+  }
+  if (cancelling) checkCancel(ctx, sub);
+
+  if (ctx.deferred && !applying) {
+    const { attributes: _attributes, ...rest } = patch;
+    ctx.addPending({
+      kind: "patch",
+      ...ctx.pendingTimes(),
+      customerId: customer.id,
+      holds: [sub.id],
+      subscriptionId: sub.id,
+      body: rest,
+    });
+    return { subscription: renderSubscription(ctx, customer, sub), accepted: true };
+  }
+
+  // Apply. Order matters: an immediate change wipes the old schedule, a new one is set after.
+  sub.friendlyName = friendlyName;
+  if (quantityChanged) changeQuantity(ctx, sub, quantity as number);
+  if (autoRenewChanged) {
+    sub.autoRenewEnabled = autoRenew;
+    // A schedule cannot outlive auto-renew (renewal instructions need a renewal).
+    if (!autoRenew) sub.scheduledNextTermInstructions = null;
+  }
+  if (scheduleChanged) sub.scheduledNextTermInstructions = nextSchedule;
+  if (cancelling) {
+    sub.status = "deleted";
+    sub.scheduledNextTermInstructions = null;
+  }
+  ctx.touch(sub);
+  return { subscription: renderSubscription(ctx, customer, sub), accepted: false };
+}
+
+function checkQuantityChange(ctx: CommerceContext, sub: SimSubscription, offer: CatalogOffer | undefined, quantity: number): void {
+  ctx.checkBounds(offer, quantity, sub.offerId);
+  if (quantity >= sub.quantity) return;
+  const removing = sub.quantity - quantity;
+  const open = ctx.openLots(sub);
+  const removable = open.reduce((n, l) => n + l.quantity, 0);
+  if (removing > removable) {
+    const until = open.map((l) => `${l.quantity} until ${l.allowedUntilDateTime}`).join(", ");
+    throw new SimError(
+      400,
+      CODES.lateDecrease,
+      `Subscription quantity cannot be decreased: removing ${removing} seat${removing === 1 ? "" : "s"} from ${sub.quantity}, ` +
+        `but only ${removable} ${removable === 1 ? "is" : "are"} within the cancellation window now${until ? ` (${until})` : ""}; ` +
+        `schedule the lower quantity for the renewal on ${day(renewalAt(utcMs(sub.commitmentEndDate)))} (scheduledNextTermInstructions.quantity) instead`,
+    );
+  }
+}
+
+function checkCancel(ctx: CommerceContext, sub: SimSubscription): void {
+  const deadline = ctx.cancellationDeadline(sub);
+  if (deadline === null || ctx.now > utcMs(deadline)) {
+    const days = Math.round(ctx.windowMs / DAY_MS);
+    throw new SimError(
+      400,
+      CODES.lateCancel,
+      `You have passed your ${days}-day cancellation window. We are unable to cancel your purchase` +
+        (deadline ? ` (the window closed at ${deadline})` : "") +
+        `; turn auto-renew off so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))}`,
+    );
+  }
+}
+
+/** Validate scheduledNextTermInstructions against the catalog; returns the normalised form. */
+function checkSchedule(ctx: CommerceContext, sub: SimSubscription, value: unknown): WireScheduledNextTermInstructions {
+  if (typeof value !== "object" || value === null) throw invalidInput("scheduledNextTermInstructions must be an object or null");
+  const instructions = value as Record<string, unknown>;
+  const product = instructions["product"];
+  if (typeof product !== "object" || product === null) throw invalidInput("scheduledNextTermInstructions.product is required");
+  const p = product as Record<string, unknown>;
+  if (typeof p["productId"] !== "string" || typeof p["skuId"] !== "string") {
+    throw invalidInput("scheduledNextTermInstructions.product needs productId and skuId");
+  }
+  const key = `${p["productId"]}:${p["skuId"]}`;
+  const targets = ctx.eligibleOffers(sub, "scheduled");
+  const target = targets.find((o) => o.offer === key);
+  if (!target) {
+    throw new SimError(
+      400,
+      CODES.notEligible,
+      `${key} is not a renewal option of ${offerKeyOf(sub.offerId)}; renew into ${targets.map((o) => o.offer).join(", ") || "the same offer"} (GET …/transitionEligibilities?eligibilityType=scheduled)`,
+    );
+  }
+  const availabilityId = typeof p["availabilityId"] === "string" && p["availabilityId"] !== "" ? p["availabilityId"] : target.availabilityId;
+  if (availabilityId !== target.availabilityId) throw ctx.staleAvailability(`${key}:${availabilityId}`, target);
+  const term = termOf(p["termDuration"], "scheduledNextTermInstructions.product.termDuration");
+  const billing = billingOf(p["billingCycle"], "scheduledNextTermInstructions.product.billingCycle");
+  ctx.checkSold(target, term, billing);
+  const quantity = instructions["quantity"];
+  if (!Number.isInteger(quantity)) throw invalidInput("scheduledNextTermInstructions.quantity must be an integer");
+  ctx.checkBounds(target, quantity as number, key);
+  const normalised: WireScheduledNextTermInstructions = {
+    product: { productId: target.productId, skuId: target.skuId, availabilityId, billingCycle: billing, termDuration: term },
+    quantity: quantity as number,
+  };
+  const custom = instructions["customTermEndDate"];
+  if (custom === undefined || custom === null || custom === "") return normalised;
+  const end = startOfDay(instantOf(custom, "scheduledNextTermInstructions.customTermEndDate"));
+  const renewal = renewalAt(utcMs(sub.commitmentEndDate));
+  if (end < renewal || end > termEnd(renewal, term)) {
+    throw new SimError(
+      400,
+      CODES.invalidCustomTermEndDate,
+      `customTermEndDate ${day(end)} is outside the next term (${day(renewal)} to ${day(termEnd(renewal, term))}); leave it out to keep the natural end date`,
+    );
+  }
+  return { ...normalised, customTermEndDate: formatWireDate(end) };
+}
+
+function changeQuantity(ctx: CommerceContext, sub: SimSubscription, quantity: number): void {
+  const lots = ctx.materialiseLots(sub);
+  if (quantity > sub.quantity) {
+    lots.push({ quantity: quantity - sub.quantity, allowedUntilDateTime: formatWireDate(ctx.now + ctx.windowMs) });
+  } else {
+    takeSeats(lots.filter((l) => utcMs(l.allowedUntilDateTime) >= ctx.now), sub.quantity - quantity);
+    sub.seatLots = lots.filter((l) => l.quantity > 0);
+  }
+  sub.quantity = quantity;
+  // Microsoft: any mid-term (immediate) change deletes every scheduled renewal change.
+  sub.scheduledNextTermInstructions = null;
+}
+
+function sameSchedule(a: unknown, b: WireScheduledNextTermInstructions | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a !== "object") return false;
+  const x = a as Partial<WireScheduledNextTermInstructions>;
+  const p = x.product;
+  const endOf = (v: unknown): number | null => (v === undefined || v === null || v === "" ? null : parseInstant(v));
+  return (
+    p !== undefined &&
+    p.productId === b.product.productId &&
+    p.skuId === b.product.skuId &&
+    // A client may leave the availability out; it then means the current one.
+    (!p.availabilityId || p.availabilityId === b.product.availabilityId) &&
+    enumKey(p.billingCycle) === enumKey(b.product.billingCycle) &&
+    enumKey(p.termDuration) === enumKey(b.product.termDuration) &&
+    x.quantity === b.quantity &&
+    endOf(x.customTermEndDate) === endOf(b.customTermEndDate)
+  );
+}
