@@ -7,6 +7,7 @@ import type {
   DesiredSubscription,
   DesiredUpgrade,
   ReductionPolicy,
+  RemovalPolicy,
   SourceLocation,
   Term,
 } from "../domain/types";
@@ -15,7 +16,7 @@ import { availabilityOf, guid, offerKey } from "./semantic";
 /** The document as the schema guarantees it (after validation, before defaults). */
 interface RawDocument {
   readonly version: 1;
-  readonly policy?: { readonly reductions?: ReductionPolicy };
+  readonly policy?: { readonly reductions?: ReductionPolicy; readonly removed?: RemovalPolicy };
   readonly customers: Readonly<Record<string, RawCustomer>>;
 }
 
@@ -41,7 +42,7 @@ interface RawSubscription {
 
 /**
  * Applies the defaults of design §3 to a document that passed every check: autoRenew true,
- * status active, friendlyName = key, policy.reductions block; offers become `PRODUCT:SKU` (the
+ * status active, friendlyName = key, policy.reductions block, policy.removed release; offers become `PRODUCT:SKU` (the
  * availability id is kept apart), GUIDs lower-case. Order follows the file.
  */
 export function normalise(
@@ -61,7 +62,7 @@ export function normalise(
     ),
     source: source(["customers", key]),
   }));
-  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block" }, customers };
+  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block", removed: doc.policy?.removed ?? "release" }, customers };
 }
 
 function subscription(customer: string, key: string, s: RawSubscription, source: SourceLocation): DesiredSubscription {

@@ -1,4 +1,4 @@
-import type { OfferKey, Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import type { OfferKey, Plan, PlanStep, PlanWarning, RemovedEntry, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
 import { forMarkdown, forTerminal } from "./escape";
 import { DEFAULT_WIDTH, fitTableRows, paragraph } from "./layout";
 
@@ -59,6 +59,7 @@ export function planJson(plan: Plan): unknown {
       blocked: plan.summary.blocked,
       unchanged: plan.summary.unchanged,
       unmanaged: plan.summary.unmanaged,
+      ...(plan.summary.removed === undefined ? {} : { removed: plan.summary.removed }),
       cost: {
         currency: plan.summary.cost.currency,
         annualDelta: plan.summary.cost.annualDelta,
@@ -77,6 +78,7 @@ export function planJson(plan: Plan): unknown {
       from: canonicalValue(s.from),
       to: canonicalValue(s.to),
       effectiveAt: s.effectiveAt,
+      deadline: s.deadline ?? null,
       rule: s.rule,
       reason: s.reason,
       hint: s.hint,
@@ -90,6 +92,18 @@ export function planJson(plan: Plan): unknown {
       quantity: u.quantity,
       status: u.status,
     })),
+    ...(plan.removed === undefined
+      ? {}
+      : {
+          removed: plan.removed.map((r) => ({
+            customer: r.customer,
+            subscription: r.subscription,
+            subscriptionId: r.subscriptionId,
+            policy: r.policy,
+            outcome: r.outcome,
+            note: r.note,
+          })),
+        }),
     warnings: plan.warnings.map((w) => ({ customer: w.customer, subscription: w.subscription, code: w.code, message: w.message })),
   };
 }
@@ -111,7 +125,8 @@ const TIMING_ORDER: readonly Timing[] = ["blocked", "irreversible", "now", "at-r
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged`;
+  const removed = s.removed === undefined ? "" : `, ${s.removed} removed`;
+  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged${removed}`;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
@@ -189,7 +204,23 @@ export function describeCost(step: PlanStep): string {
 }
 
 function when(step: PlanStep): string {
-  return step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : step.effectiveAt.replace(/\.000Z$/, "Z");
+  const at = step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : instant(step.effectiveAt);
+  return typeof step.deadline === "string" ? `${at}, until ${instant(step.deadline)}` : at;
+}
+
+function instant(iso: string): string {
+  return iso.replace(/\.000Z$/, "Z");
+}
+
+/** The step with the earliest deadline, if any step has one. */
+function earliest(steps: readonly PlanStep[]): PlanStep | undefined {
+  return steps
+    .filter((s) => typeof s.deadline === "string")
+    .sort((a, b) => Date.parse(a.deadline ?? "") - Date.parse(b.deadline ?? ""))[0];
+}
+
+function removedNote(r: RemovedEntry): string {
+  return `${r.customer}/${r.subscription}${r.subscriptionId === null ? "" : ` (${r.subscriptionId})`}: ${r.outcome} — ${r.note}`;
 }
 
 function byTiming(steps: readonly PlanStep[]): PlanStep[] {
@@ -268,10 +299,18 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     changes.forEach((s, i) => {
       out.push(...(lines[i] ?? []).map((l) => paint(s.timing, l)));
       out.push(...changeLines(changeFor(s, options, offer), width));
+      if (typeof s.deadline === "string") out.push(...paragraph(`deadline: apply before ${instant(s.deadline)}`, width, "      "));
       if (s.reason !== null) out.push(...paragraph(t(`note: ${s.reason}`), width, "      ", "            "));
     });
   }
   if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  const first = earliest(plan.steps);
+  if (first !== undefined) {
+    out.push("", ...paragraph(t(`Apply before ${instant(first.deadline ?? "")} (${first.customer}/${first.subscription} ${first.action}); after that, plan again.`), width, ""));
+  }
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `Removed from the YAML (${plan.removed.length}):`, ...plan.removed.flatMap((r) => paragraph(t(removedNote(r)), width, "  ", "    ")));
+  }
   out.push(...unmanagedText(plan.unmanaged, width, offer), ...warningsText(plan.warnings, width));
   const cost = costLine(plan);
   if (cost !== null) out.push("", ...paragraph(t(`Cost: ${cost}`), width, "", "  "));
@@ -336,7 +375,10 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     s.blocked > 0 ? `**${s.blocked} blocked**` : "0 blocked",
     `${s.unchanged} unchanged`,
     `${s.unmanaged} unmanaged`,
+    ...(s.removed === undefined ? [] : [`${s.removed} removed`]),
   ];
+  const first = earliest(plan.steps);
+  if (first !== undefined) parts.push(`**apply before ${instant(first.deadline ?? "")}** (${cell(`${first.customer}/${first.subscription}`)} \`${first.action}\`)`);
   const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
@@ -358,6 +400,9 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
   }
   if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `### Removed from the YAML (${plan.removed.length})`, "", ...plan.removed.map((r) => `- ${cell(removedNote(r))}`));
+  }
   if (plan.unmanaged.length > 0) {
     out.push(
       "",

@@ -104,7 +104,7 @@ describe("parseDesired on a valid file", () => {
     const expected: DesiredState = {
       version: 1,
       file,
-      policy: { reductions: "block" },
+      policy: { reductions: "block", removed: "release" },
       customers: [
         {
           key: "rockit",
@@ -186,7 +186,7 @@ describe("parseDesired on a valid file", () => {
     expect(parseDesired(text, "l.yaml").state).toEqual({
       version: 1,
       file: "l.yaml",
-      policy: { reductions: "defer" },
+      policy: { reductions: "defer", removed: "release" },
       customers: [{ key: "northwind", tenantId: "6b9f0d6a-3c1e-4c59-9a0e-2f7c1d8a4b21", subscriptions: [], source: { file: "l.yaml", line: 5, column: 3 } }],
     });
   });

@@ -21,7 +21,7 @@ import {
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT, widthOf } from "../io";
 import { durationOption, readTenant } from "../tenant";
-import { instantOption, loadDesiredFile, onlyCustomer } from "./plan";
+import { instantOption, loadDesiredFile, onlyCustomer } from "../planning";
 
 /**
  * The insight commands: `renewals` (what needs a decision before it is too late, and
