@@ -1,4 +1,4 @@
-import { forMarkdown, forTerminal } from "../plan/escape";
+import { markdownText, terminalText } from "../domain/escape";
 import { DEFAULT_WIDTH, fitTable, fitTableRows, paragraph } from "../plan/layout";
 import type { CatalogListing } from "./catalog";
 import type { Proposal } from "./propose";
@@ -9,7 +9,7 @@ import type { UsageReport, UsageTotals } from "./usage";
 /**
  * Renderings of the insight commands: `text` for a terminal (fits `width`, 80 when unknown),
  * `markdown` for a pull request or an issue, `json` for machines (keys in a fixed order). Every
- * string from a tenant or a YAML goes through `forTerminal` / `forMarkdown`.
+ * string from a tenant or a YAML goes through `terminalText` / `markdownText` (domain/escape).
  */
 
 export type InsightFormat = "text" | "markdown" | "json";
@@ -31,8 +31,8 @@ const moneyText = (m: Money | null): string => (m === null ? "—" : `${amount(m
 const day = (iso: string): string => iso.slice(0, 10);
 const instant = (iso: string): string => iso.replace(/\.000Z$/, "Z");
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-const t = forTerminal;
-const md = forMarkdown;
+const t = terminalText;
+const md = markdownText;
 
 // ---------------------------------------------------------------------------------------------
 // renewals

@@ -1,5 +1,5 @@
 import type { OfferKey, Plan, PlanStep, PlanWarning, RemovedEntry, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
-import { forMarkdown, forTerminal } from "./escape";
+import { markdownText, terminalText } from "../domain/escape";
 import { DEFAULT_WIDTH, fitTableRows, paragraph } from "./layout";
 
 /**
@@ -13,6 +13,8 @@ export const PLAN_FORMATS: readonly PlanFormat[] = ["text", "markdown", "json"];
 export interface RenderOptions {
   /** ANSI colours (only for a terminal). @default false */
   readonly color?: boolean;
+  /** The simulator's state file the tenant was read from, named in the header. @default none (another backend) */
+  readonly stateFile?: string;
   /** Text: the width to fit (the terminal's; 80 when unknown). @default 80 */
   readonly width?: number;
   /** Product names by offer (`PRODUCT:SKU`), printed beside the ids. */
@@ -262,17 +264,22 @@ function whenText(step: PlanStep): string {
 function changeLines(change: string, width: number): string[] {
   const indent = "      ";
   const at = change.indexOf(" → ");
-  if ([...change].length <= width - indent.length || at < 0) return paragraph(forTerminal(change), width, indent);
-  return [...paragraph(forTerminal(change.slice(0, at)), width, indent), ...paragraph(forTerminal(change.slice(at + 1)), width, indent, `${indent}  `)];
+  if ([...change].length <= width - indent.length || at < 0) return paragraph(terminalText(change), width, indent);
+  return [...paragraph(terminalText(change.slice(0, at)), width, indent), ...paragraph(terminalText(change.slice(at + 1)), width, indent, `${indent}  `)];
 }
 
+/**
+ * Every string of the plan that came from a tenant or a YAML (names, offers, ids, statuses, and
+ * the reasons and hints that quote them) passes {@link terminalText} here, before colour is added.
+ */
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const width = options.width ?? DEFAULT_WIDTH;
   const paint = (timing: Timing, s: string): string => (options.color ? `\u001b[${COLOUR[timing]}m${s}\u001b[0m` : s);
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
   const offer = namedOffer(options.offerNames);
-  const t = forTerminal;
-  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
+  const t = terminalText;
+  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`;
+  const out: string[] = [...paragraph(header, width, "", "  "), ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", ...paragraph(bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)), width, ""));
@@ -319,12 +326,12 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
 
 function unmanagedText(unmanaged: readonly UnmanagedSubscription[], width: number, offer: OfferText): string[] {
   if (unmanaged.length === 0) return [];
-  const rows = [["SUBSCRIPTION", "SEATS", "STATUS"], ...unmanaged.map((u) => [forTerminal(`${u.customer}/${u.friendlyName}`), String(u.quantity), u.status])];
+  const rows = [["SUBSCRIPTION", "SEATS", "STATUS"], ...unmanaged.map((u) => [terminalText(`${u.customer}/${u.friendlyName}`), String(u.quantity), terminalText(u.status)])];
   const [header = [], ...lines] = fitTableRows(rows, width, "  ");
   const out = ["", ...paragraph(`Unmanaged (${unmanaged.length}): live subscriptions no entry matches; never touched`, width, ""), ...header];
   unmanaged.forEach((u, i) => {
     out.push(...(lines[i] ?? []));
-    out.push(...paragraph(forTerminal(`${offer(u.offer)}, id ${u.subscriptionId}`), width, "      "));
+    out.push(...paragraph(terminalText(`${offer(u.offer)}, id ${u.subscriptionId}`), width, "      "));
   });
   return out;
 }
@@ -335,8 +342,8 @@ function warningsText(warnings: readonly PlanWarning[], width: number): string[]
     "",
     `Warnings (${warnings.length})`,
     ...warnings.flatMap((w) => [
-      forTerminal(`  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}`),
-      ...paragraph(forTerminal(w.message), width, "      "),
+      terminalText(`  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}`),
+      ...paragraph(terminalText(w.message), width, "      "),
     ]),
   ];
 }
@@ -348,9 +355,8 @@ function warningsText(warnings: readonly PlanWarning[], width: number): string[]
 /** Tables longer than this are collapsed. */
 const LONG = 10;
 
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+/** Untrusted text in a comment (and in a table cell: `|` is escaped too). */
+const cell = markdownText;
 
 function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
@@ -359,15 +365,17 @@ function details(summary: string, body: string[]): string[] {
 /** `Rockit (rockit)`: the display name of the YAML, with the key the steps name. */
 function customerHeading(key: string, names: Readonly<Record<string, string>> | undefined): string {
   const name = names?.[key];
-  return name === undefined || name === key ? forMarkdown(key) : `${forMarkdown(name)} (${forMarkdown(key)})`;
+  return name === undefined || name === key ? markdownText(key) : `${markdownText(name)} (${markdownText(key)})`;
 }
 
+/**
+ * Every string of the plan that came from a tenant or a YAML passes {@link markdownText} here:
+ * no HTML, link, image or table break reaches the pull request from a subscription's name.
+ */
 export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const s = plan.summary;
-  const offer: OfferText = (id) => {
-    const name = options.offerNames?.[id];
-    return name === undefined ? id : `${forMarkdown(name)} \`${id}\``;
-  };
+  // Composed as plain text, escaped once where it lands (a product name is tenant data).
+  const offer = namedOffer(options.offerNames);
   const parts = [
     `${s.now} now`,
     `${s.atRenewal} at renewal`,
@@ -379,13 +387,13 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   ];
   const first = earliest(plan.steps);
   if (first !== undefined) parts.push(`**apply before ${instant(first.deadline ?? "")}** (${cell(`${first.customer}/${first.subscription}`)} \`${first.action}\`)`);
-  const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
+  const out: string[] = [`**seatplan plan** against \`${plan.backend}\`${options.stateFile === undefined ? "" : ` (state file ${cell(options.stateFile)})`} at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", `### Blocked (${blocked.length})`, "");
     for (const b of blocked) {
-      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${changeFor(b, options, offer)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
-      if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
+      out.push(`- **${cell(b.customer)}/${cell(b.subscription)}** \`${b.action}\` ${cell(changeFor(b, options, offer))}: ${cell(b.reason ?? "")} (\`${b.rule}\`)`);
+      if (b.hint !== null) out.push(`  - **Fix:** ${cell(b.hint)}`);
     }
   }
   const customers = [...new Set(plan.steps.filter((x) => x.timing !== "blocked").map((x) => x.customer))];
@@ -409,7 +417,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
       ...details(`Unmanaged subscriptions (${plan.unmanaged.length}): not in the YAML, never touched`, [
         "| Customer | Name | Offer | Seats | Status | Id |",
         "|---|---|---|---|---|---|",
-        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${offer(u.offer)} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
+        ...plan.unmanaged.map((u) => `| ${cell(u.customer)} | ${cell(u.friendlyName)} | ${cell(offer(u.offer))} | ${u.quantity} | ${cell(u.status)} | ${cell(u.subscriptionId)} |`),
       ]),
     );
   }
@@ -418,11 +426,11 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
       "",
       ...details(
         `Warnings (${plan.warnings.length})`,
-        plan.warnings.map((w) => `- **${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}** \`${w.code}\`: ${w.message}`),
+        plan.warnings.map((w) => `- **${cell(w.customer)}${w.subscription === null ? "" : `/${cell(w.subscription)}`}** \`${w.code}\`: ${cell(w.message)}`),
       ),
     );
   }
-  const cost = costLine(plan, (k) => forMarkdown(options.customerNames?.[k] ?? k));
+  const cost = costLine(plan, (k) => markdownText(options.customerNames?.[k] ?? k));
   if (cost !== null) out.push("", `**Cost:** ${cost}`);
   return `${out.join("\n")}\n`;
 }

@@ -2,10 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { writeProposals, type Proposal } from "../../provider/insight";
-import { forMarkdown, forTerminal } from "../../provider/plan/escape";
 import { fitTable, paragraph, wrap } from "../../provider/plan/layout";
 
-/** The pure pieces under the renderings: wrapping, tables, escaping, and the YAML splice of --propose. */
+/** The pure pieces under the renderings: wrapping, tables, and the YAML splice of --propose. */
 
 const width = (lines: readonly string[]): number => Math.max(0, ...lines.map((l) => [...l].length));
 
@@ -48,19 +47,6 @@ describe("layout", () => {
       "    hint: set quantity: 3 and renewal.quantity: 1",
       "          to reduce at renewal on 2026-12-13",
     ]);
-  });
-});
-
-describe("escaping", () => {
-  it("makes terminal control characters visible", () => {
-    expect(forTerminal("a\u001b[2Jb\u0007c\u009bd")).toBe("a\\u001b[2Jb\\u0007c\\u009bd");
-    expect(forTerminal("Exchange Online (Plan 1) — €")).toBe("Exchange Online (Plan 1) — €");
-  });
-
-  it("keeps markdown from formatting, linking or breaking a table", () => {
-    expect(forMarkdown("**x** | [y](z) <b>&amp; `c` ~~d~~ _e_")).toBe("\\*\\*x\\*\\* \\| \\[y\\](z) \\<b\\>\\&amp; \\`c\\` \\~\\~d\\~\\~ \\_e\\_");
-    expect(forMarkdown("# heading")).toBe("\\# heading");
-    expect(forMarkdown("Exchange Online (Plan 1)")).toBe("Exchange Online (Plan 1)");
   });
 });
 
