@@ -3,7 +3,8 @@
  * program runner and the real provider host (test/harness plays the engine), with the provider on
  * the partner-center backend against the simulator's HTTP facade, whose request log counts every
  * API call. Prints the calls made by `preview` (target: 0 — diff plans on the saved state) and by
- * `refresh` (target: one list call per customer), and each operation's time. Run with
+ * `refresh` (target: one list call per customer) against the naive one GET per resource, each
+ * operation's time, and the peak RSS of the program runner and the provider host. Run with
  * `npm run bench:pulumi`. Timings are printed, not asserted: machines differ.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import { startSimulatorServer } from "../provider/simulator/server";
 import type { SimState } from "../provider/simulator/state";
 import { Harness, type OperationResult } from "../test/harness/engine";
-import { BENCH_NOW, desiredYaml, syntheticTenant } from "./support";
+import { BENCH_NOW, desiredYaml, peakRss, ratio, syntheticTenant } from "./support";
 
 const CUSTOMERS = 20;
 const SUBSCRIPTIONS = 10;
@@ -47,10 +48,24 @@ async function main(): Promise<void> {
     projectDir: project,
     stack: "bench",
     statePath: join(dir, "stack.json"),
-    env: { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: sim.url, SEATPLAN_NOW: BENCH_NOW },
+    env: {
+      SEATPLAN_BACKEND: "partner-center",
+      SEATPLAN_ENDPOINT: sim.url,
+      SEATPLAN_NOW: BENCH_NOW,
+      // Each child prints its peak RSS on stderr as it exits.
+      NODE_OPTIONS: `--require ${join(REPO, "bench", "report-rss.js")}`,
+    },
     secretConfig: { "seatplan:accessToken": "bench-token" },
   });
   const rows: string[] = [];
+  const rss = (result: OperationResult): string =>
+    (["program", "provider"] as const)
+      .map((p) => {
+        const kib = /peak-rss-kib=(\d+)/.exec(result.processes[p]?.stderr ?? "")?.[1];
+        return kib === undefined ? "" : `${p} ${(Number(kib) / 1024).toFixed(0)} MiB`;
+      })
+      .filter((t) => t !== "")
+      .join(", ");
   const measure = async (label: string, run: () => Promise<OperationResult>, target?: number): Promise<void> => {
     sim.service.clearRequests();
     const started = performance.now();
@@ -60,7 +75,9 @@ async function main(): Promise<void> {
     const calls = sim.service.requests();
     const lists = calls.filter((r) => r.method === "GET" && /^\/v1\/customers\/[^/]+\/subscriptions$/.test(r.path)).length;
     const verdict = target === undefined ? "" : calls.length === target ? `  (target ${target}: met)` : `  (target ${target}: MISSED)`;
-    rows.push(`  ${label.padEnd(30)} ${count(result).padEnd(22)} ${String(calls.length).padStart(5)} API calls (${lists} subscription lists)  ${(ms / 1000).toFixed(1)} s${verdict}`);
+    // Naive: one GET per resource (what a provider reading each resource on its own would make).
+    const naive = label.startsWith("up") ? "" : `, ${calls.length === 0 ? "0×" : ratio(calls.length, CUSTOMERS * SUBSCRIPTIONS)} the naive ${CUSTOMERS * SUBSCRIPTIONS} GETs`;
+    rows.push(`  ${label.padEnd(30)} ${count(result).padEnd(22)} ${String(calls.length).padStart(5)} API calls (${lists} subscription lists${naive})  ${(ms / 1000).toFixed(1)} s  peak RSS ${rss(result)}${verdict}`);
   };
   try {
     await measure("preview, empty stack", () => h.preview(), 0);
@@ -76,6 +93,7 @@ async function main(): Promise<void> {
   }
   console.log(`pulumi: a ${CUSTOMERS * SUBSCRIPTIONS}-resource stack (${CUSTOMERS} customers × ${SUBSCRIPTIONS} subscriptions), partner-center backend on the simulator over HTTP`);
   for (const row of rows) console.log(row);
+  console.log(`  peak RSS of this process (harness and simulator): ${peakRss()} MiB`);
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,7 @@
  */
 import pLimit from "p-limit";
 import type { Backend } from "../provider/backends/backend";
-import { formatWireDate } from "../provider/backends/partner-center/wire";
+import { formatWireDate } from "../provider/wire/partner-center";
 import type { BillingCycle, DesiredState, Term } from "../provider/domain/types";
 import type { Observation } from "../provider/plan";
 import { builtInCatalogData } from "../provider/simulator/catalog";
@@ -111,4 +111,14 @@ export async function naiveObserve(desired: DesiredState, backend: Backend, conc
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Peak resident set size of this process so far, in MiB (rounded). */
+export function peakRss(): string {
+  return (process.resourceUsage().maxRSS / 1024).toFixed(0);
+}
+
+/** `a / b` as "1.23×". */
+export function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}×`;
 }

@@ -2,7 +2,8 @@ import { type AuditSink, snapshotOf } from "../audit";
 import type { Backend, WriteOptions } from "../backends/backend";
 import { isBackendError } from "../domain/errors";
 import type { ObservedSubscription, PlanStep, StepCall } from "../domain/types";
-import { meaningfulSchedule, sameRenewal, stableId } from "../rules/support";
+import { stableId } from "../domain/ids";
+import { meaningfulSchedule, sameRenewal } from "../rules/renewal";
 
 /** What happened to one step. */
 export type StepOutcome =

@@ -3,7 +3,7 @@ import type { Backend } from "../backends/backend";
 import type { DesiredState, ObservedSubscription, Plan, PlanStep } from "../domain/types";
 import { planJson } from "../plan";
 import { linksOf } from "../plan/links";
-import { stableId } from "../rules/support";
+import { stableId } from "../domain/ids";
 import { applySubscription, type StepOutcome } from "./index";
 
 /**

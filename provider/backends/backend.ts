@@ -1,4 +1,5 @@
 import type {
+  BackendCapabilities,
   Catalog,
   Customer,
   CustomTermEndDate,
@@ -13,17 +14,8 @@ import type {
   TransitionResult,
 } from "../domain/types";
 
-/** What a backend can do beyond the basics. A missing capability downgrades the plan, it never fails it. */
-export interface BackendCapabilities {
-  /** Seats assigned to users (`subscribedskus`); feeds the assigned-seat guard. */
-  readonly licenceUsage: boolean;
-  /** An explicit "cancel at term end" beside auto-renew off (EST era). */
-  readonly cancelAtTermEnd: boolean;
-  /** `customTermEndDates` for aligned purchases. */
-  readonly customTermEndDates: boolean;
-  /** Upgrades through transitions. */
-  readonly transitions: boolean;
-}
+/** What a backend can do beyond the basics (a domain type: the planner reads it). */
+export type { BackendCapabilities } from "../domain/types";
 
 /**
  * Options every write takes. `requestId` is the idempotency key of the logical operation: a
@@ -41,7 +33,7 @@ export interface WriteOptions {
  * and refresh must use it instead of `getSubscription` per subscription.
  */
 export interface Backend {
-  /** `simulator` | `partner-center` — printed in every plan so nobody mistakes one for the other. */
+  /** `simulator` | `partner-center` | `cloudcockpit` — printed in every plan so nobody mistakes one for the other. */
   readonly name: string;
   readonly capabilities: BackendCapabilities;
 
@@ -75,6 +67,13 @@ export interface Backend {
   cancel(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription>;
   /** End at term end: auto-renew off plus an explicit cancel-at-term-end where supported. */
   cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription>;
+
+  /**
+   * Backends whose own subscription ids are not Partner Center's (CloudCockpit): adds
+   * `providerSubscriptionId` to the subscriptions that may be one of `wanted` (ids a YAML names),
+   * reading as little as it can. Absent: the ids are Partner Center's.
+   */
+  withProviderIds?(customerId: string, subscriptions: readonly ObservedSubscription[], wanted: readonly string[]): Promise<ObservedSubscription[]>;
 
   getTransitionEligibilities(customerId: string, subscriptionId: string): Promise<TransitionEligibility[]>;
   /** Upgrade now (irreversible). Resolves when the transition has completed. */

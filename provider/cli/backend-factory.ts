@@ -2,28 +2,9 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { Backend } from "../backends/backend";
-import { createPartnerCenterBackend } from "../backends/partner-center/config";
-import { SimulatorBackend } from "../backends/simulator";
+import { BACKEND_FACTORIES, DEFAULT_BACKEND, DEFAULT_SIMULATOR_STATE, openBackend as openConfigured } from "../config/backends";
 import { ConfigError } from "../domain/errors";
-import { DEFAULT_SIMULATOR_STATE } from "./commands/simulator";
 import type { CliIO } from "./io";
-
-/** Opens one backend from the command's environment (credentials are read here, never earlier). */
-export type BackendFactory = (io: CliIO) => Promise<Backend>;
-
-/**
- * The backends `SEATPLAN_BACKEND` may name (design §5). Adding a backend is one entry here.
- */
-export const BACKEND_FACTORIES: Readonly<Record<string, BackendFactory>> = {
-  /** The embedded simulator on `SEATPLAN_SIMULATOR_STATE`, created with the demo tenant when missing. */
-  simulator: (io) =>
-    SimulatorBackend.open({ statePath: resolve(io.cwd, io.env["SEATPLAN_SIMULATOR_STATE"] || DEFAULT_SIMULATOR_STATE) }),
-  /** Partner Center's REST API: `SEATPLAN_ENDPOINT`, `SEATPLAN_AUTHORITY` and the credential variables (design §5). */
-  "partner-center": (io) => Promise.resolve(createPartnerCenterBackend(io.env)),
-};
-
-/** The default backend: offline, no credentials. */
-export const DEFAULT_BACKEND = "simulator";
 
 /**
  * Backend flags of `plan` and `export`. A flag wins over its environment variable (design §2).
@@ -56,12 +37,8 @@ export async function openBackend(io: CliIO, flags: BackendFlags = {}): Promise<
     };
     return openBackend({ ...io, env });
   }
-  const name = io.env["SEATPLAN_BACKEND"] || DEFAULT_BACKEND;
-  const factory = Object.hasOwn(BACKEND_FACTORIES, name) ? BACKEND_FACTORIES[name] : undefined;
-  if (factory === undefined) {
-    throw new ConfigError(`SEATPLAN_BACKEND=${name} is not a backend seatplan knows: use ${Object.keys(BACKEND_FACTORIES).join(" or ")}`);
-  }
-  return factory(io);
+  // Credentials are read here, from the command's environment, never earlier.
+  return openConfigured(io.env, io.cwd);
 }
 
 /**

@@ -5,29 +5,34 @@ import { isSeatplanError } from "../domain/errors";
 import { terminalLines } from "../domain/escape";
 import { redact, redactError } from "../http/redact";
 import { type CliIO, EXIT, processIO } from "./io";
-import { registerValidate } from "./commands/validate";
-import { registerSimulator } from "./commands/simulator";
-import { registerPlan } from "./commands/plan";
-import { registerExport } from "./commands/export";
-import { registerCatalog, registerRenewals, registerUsage } from "./commands/insight";
-import { registerApply } from "./commands/apply";
-import { registerHistory } from "./commands/history";
+
+type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
 /**
- * Every command registers itself here. A command's action returns its exit code; `main` never
+ * Every command registers itself here, by name, loaded on demand: `seatplan validate` then loads
+ * the YAML reader only, not the backends (HTTP client, MSAL) that plan and export need. Help, a
+ * typo or no command load them all. A command's action returns its exit code; `main` never
  * calls `process.exit` so the whole CLI can run inside a test.
  */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: number) => void) => void> = [
-  registerValidate,
-  registerSimulator,
-  registerPlan,
-  registerExport,
-  registerRenewals,
-  registerUsage,
-  registerCatalog,
-  registerApply,
-  registerHistory,
-];
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  validate: async () => (await import("./commands/validate.js")).registerValidate,
+  simulator: async () => (await import("./commands/simulator.js")).registerSimulator,
+  plan: async () => (await import("./commands/plan.js")).registerPlan,
+  export: async () => (await import("./commands/export.js")).registerExport,
+  apply: async () => (await import("./commands/apply.js")).registerApply,
+  history: async () => (await import("./commands/history.js")).registerHistory,
+  renewals: async () => (await import("./commands/insight.js")).registerRenewals,
+  usage: async () => (await import("./commands/insight.js")).registerUsage,
+  catalog: async () => (await import("./commands/insight.js")).registerCatalog,
+};
+
+/** The commands to register for `argv`: the one it names, or all of them. */
+async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const named = argv.slice(2).find((a) => !a.startsWith("-"));
+  const one = named !== undefined && Object.hasOwn(COMMANDS, named) ? COMMANDS[named] : undefined;
+  const registers = await Promise.all((one ? [one] : Object.values(COMMANDS)).map((load) => load()));
+  return [...new Set(registers)];
+}
 
 function version(): string {
   // Works from the sources (provider/cli) and from the build (dist/provider/cli).
@@ -46,7 +51,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program, io, (code) => (exitCode = code));
+  for (const register of await commandsFor(argv)) register(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

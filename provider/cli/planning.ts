@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { DateTime } from "luxon";
 import type { Backend } from "../backends/backend";
+import { parseInstantSetting, planningInstant } from "../config/clock";
 import { formatIssues } from "../desired";
 import { ConfigError } from "../domain/errors";
 import type { DesiredState, ObservedSubscription, Plan } from "../domain/types";
@@ -29,15 +29,8 @@ export function onlyCustomer(desired: DesiredState, key: string | undefined): De
   return { ...desired, customers };
 }
 
-/** `--now` / `SEATPLAN_NOW`: an ISO 8601 instant, or undefined when not given. */
-export function instantOption(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === "") return undefined;
-  const parsed = DateTime.fromISO(value, { zone: "utc" });
-  if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new ConfigError(`${name} must be an ISO 8601 instant such as 2026-11-23T10:00:00Z (got "${value}")`);
-  }
-  return parsed.toJSDate();
-}
+/** `--now` / `SEATPLAN_NOW`: an ISO 8601 instant, or undefined when not given (config/clock.ts). */
+export const instantOption = parseInstantSetting;
 
 /** A YAML file as planned: its parsed state and its text (a saved plan embeds the text). */
 export interface LoadedFile {
@@ -69,8 +62,8 @@ export async function planAgainst(desired: DesiredState, backend: Backend, now: 
   const removed = base === undefined ? undefined : removedState(base, desired);
   const extra = removed?.customers.filter((c) => !desired.customers.some((d) => d.key === c.key)) ?? [];
   const observation = await observe({ ...desired, customers: [...desired.customers, ...extra] }, backend);
-  const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
-  const result = plan(desired, observation, { now: at, backend: backend.name }, base === undefined ? {} : { base });
+  const at = await planningInstant(now, backend, () => new Date());
+  const result = plan(desired, observation, { now: at, backend: backend.name, capabilities: backend.capabilities }, base === undefined ? {} : { base });
   const subscriptions = Object.fromEntries(Object.entries(observation.customers).map(([k, c]) => [k, c.subscriptions]));
   return { plan: result, subscriptions };
 }

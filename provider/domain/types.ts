@@ -117,6 +117,33 @@ export interface ObservedSubscription {
   /** Optimistic-concurrency tag; opaque. */
   readonly etag?: string;
   readonly orderId?: string;
+  /**
+   * Partner Center's id of the subscription, when the backend's own `id` is another one
+   * (CloudCockpit) and it has read it. A YAML `id:` may name either.
+   */
+  readonly providerSubscriptionId?: string;
+}
+
+/**
+ * What a backend can do beyond the basics. A missing capability downgrades the plan, it never
+ * fails it; the planner reads these and nothing else about the backend. The optional ones
+ * default to true (Partner Center and the simulator have them).
+ */
+export interface BackendCapabilities {
+  /** Seats assigned to users (`subscribedskus`); feeds the assigned-seat guard. */
+  readonly licenceUsage: boolean;
+  /** An explicit "cancel at term end" beside auto-renew off (EST era). */
+  readonly cancelAtTermEnd: boolean;
+  /** `customTermEndDates` for aligned purchases. */
+  readonly customTermEndDates: boolean;
+  /** Upgrades through transitions. */
+  readonly transitions: boolean;
+  /** Seat batches with their own removal deadlines; without, a reduction is judged on `cancellationAllowedUntil` only. */
+  readonly seatLots?: boolean;
+  /** A seat count for the next term can be scheduled. */
+  readonly renewalQuantity?: boolean;
+  /** Another offer for the next term can be scheduled. */
+  readonly renewalOffer?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
 import pLimit from "p-limit";
 import { BackendError, RetryExhausted } from "../domain/errors";
+import { AxiosTransport } from "./axios-transport";
 import { type Redactor, redactorFor } from "./redact";
 import { type AttemptFailure, DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "./retry";
+import type { Transport, TransportResponse } from "./transport";
 
 /** Where bearer tokens come from. Implementations cache; the client asks once per attempt. */
 export interface AccessTokenSource {
@@ -81,6 +80,8 @@ export interface HttpClientOptions {
   readonly concurrencyPerScope?: number;
   /** Attempts in flight (one socket each) across all scopes; more wait for a free one. @default 64 */
   readonly maxSockets?: number;
+  /** What carries each attempt. @default an {@link AxiosTransport} on `baseUrl` with `maxSockets` */
+  readonly transport?: Transport;
   /** @default a setTimeout promise */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default Date.now */
@@ -97,8 +98,8 @@ export interface HttpClientOptions {
   readonly describe?: (failure: HttpFailure) => FailureDescription;
   /** Headers sent on every request (e.g. `MS-PartnerCenter-Application`). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** A response header carrying the server's clock (ISO 8601), remembered for {@link HttpClient.serverClock}. */
-  readonly clockHeader?: string;
+  /** Sees every answer (any status) before the client acts on it: headers a caller keeps (a server's clock). */
+  readonly observe?: (response: { readonly status: number; readonly headers: Readonly<Record<string, string>> }) => void;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,35 +115,29 @@ export function describeGenerically(f: HttpFailure): FailureDescription {
   return { code: `HTTP_${f.status}`, message: `HTTP ${f.status}` };
 }
 
-function attemptFailureOf(e: unknown): AttemptFailure {
-  if (isAxiosError(e)) {
-    // The attempt's deadline is classified by the caller; this is the socket's own (connect) timeout.
-    if (e.code === "ETIMEDOUT") return { kind: "timeout" };
-    if (typeof e.code === "string" && e.code !== "ERR_BAD_REQUEST" && e.code !== "ERR_BAD_RESPONSE") return { kind: "network", code: e.code };
+/**
+ * A body as JSON: a leading UTF-8 byte order mark is dropped (Partner Center's bodies sometimes
+ * carry one); text that is not JSON stays text (an HTML error page), "" is undefined.
+ */
+export function parseBody(text: string): unknown {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (t.trim() === "") return undefined;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return t;
   }
-  return { kind: "unknown" };
-}
-
-/** One attempt's outcome: an answer (any status), or no answer and why. */
-type Sent = { readonly response: AxiosResponse; readonly failure?: undefined } | { readonly response?: undefined; readonly failure: AttemptFailure };
-
-function headersOf(response: AxiosResponse): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(response.headers as Record<string, unknown>)) {
-    if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v as string | number);
-  }
-  return out;
 }
 
 /**
  * The REST client shared by REST backends: bearer auth with one refresh after a 401, a fresh
  * `MS-CorrelationId` per attempt, one `MS-RequestId` per logical request (kept across retries),
  * retries decided by {@link decideRetry}, a per-attempt timeout and a concurrency bound per scope.
- * Errors are `BackendError` / `RetryExhausted`, redacted when built; the raw axios error (which
- * holds the Authorization header) never escapes.
+ * Errors are `BackendError` / `RetryExhausted`, redacted when built. Each attempt goes through a
+ * {@link Transport}: the network, or a server in this process.
  */
 export class HttpClient {
-  private readonly axios: AxiosInstance;
+  private readonly transport: Transport;
   private readonly origin: string;
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -152,11 +147,6 @@ export class HttpClient {
   private readonly redact: Redactor;
   private readonly describe: (failure: HttpFailure) => FailureDescription;
   private readonly limits = new Map<string, pLimit.Limit>();
-  /** One attempt per socket: an attempt's deadline must not run while it queues for one. */
-  private readonly sockets: pLimit.Limit;
-  private lastServerClock: string | null = null;
-  private readonly httpAgent: HttpAgent;
-  private readonly httpsAgent: HttpsAgent;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions) {
@@ -170,21 +160,7 @@ export class HttpClient {
     this.redact = redactorFor(options.secrets ?? []);
     this.describe = options.describe ?? describeGenerically;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    const maxSockets = options.maxSockets ?? 64;
-    this.sockets = pLimit(maxSockets);
-    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
-    this.axios = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ""),
-      adapter: "http",
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      // Every status is an answer to inspect here; axios must not throw its own errors (they
-      // carry the request config, Authorization header included).
-      validateStatus: () => true,
-      maxRedirects: 0,
-      transitional: { silentJSONParsing: true, forcedJSONParsing: true },
-    });
+    this.transport = options.transport ?? new AxiosTransport({ baseUrl: options.baseUrl, ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}) });
   }
 
   /** Sends one logical request (with its retries). Resolves with any 2xx answer. */
@@ -198,15 +174,9 @@ export class HttpClient {
     return limit(() => this.run<T>(req));
   }
 
-  /** The server's clock as of the last successful response, when the server reports one (`clockHeader`). */
-  serverClock(): string | null {
-    return this.lastServerClock;
-  }
-
-  /** Closes idle keep-alive sockets. */
+  /** Releases the transport's sockets. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.transport.close();
   }
 
   private url(path: string): string {
@@ -230,8 +200,24 @@ export class HttpClient {
       const correlationId = this.newId();
       const token = renewed ?? (await this.options.auth.token());
       const started = this.now();
-      const sent = await this.sockets(() => this.send(url, token, requestId, correlationId, req));
+      const sent = await this.transport.send({
+        method: req.method,
+        url,
+        ...(req.query === undefined ? {} : { query: definedQuery(req.query) }),
+        ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+        headers: {
+          ...this.options.headers,
+          ...req.headers,
+          Accept: "application/json",
+          ...(req.body === undefined ? {} : { "Content-Type": "application/json" }),
+          Authorization: `Bearer ${token}`,
+          "MS-RequestId": requestId,
+          "MS-CorrelationId": correlationId,
+        },
+        timeoutMs: this.timeoutMs,
+      });
       const response = sent.response;
+      if (response) this.options.observe?.({ status: response.status, headers: response.headers });
       let failure = sent.failure;
       const ids = `MS-RequestId ${requestId}, MS-CorrelationId ${correlationId}`;
       const elapsed = this.now() - started;
@@ -239,11 +225,7 @@ export class HttpClient {
         const status = response.status;
         if (status >= 200 && status < 300) {
           this.logLine(`${req.method} ${req.path} → ${status} (${elapsed} ms, attempt ${attempt}, ${ids})`);
-          const body = response.data === "" ? undefined : (response.data as T);
-          const headers = headersOf(response);
-          const clock = this.options.clockHeader === undefined ? undefined : headers[this.options.clockHeader.toLowerCase()];
-          if (clock !== undefined && !Number.isNaN(Date.parse(clock))) this.lastServerClock = new Date(clock).toISOString();
-          return { status, headers, body: body as T, requestId };
+          return { status, headers: response.headers, body: parseBody(response.body) as T, requestId };
         }
         if (status === 401 && !refreshed) {
           refreshed = true;
@@ -251,7 +233,7 @@ export class HttpClient {
           renewed = await this.options.auth.refresh();
           if (renewed !== null) continue;
         }
-        failure = { kind: "status", status, retryAfter: headersOf(response)["retry-after"] ?? null };
+        failure = { kind: "status", status, retryAfter: response.headers["retry-after"] ?? null };
       }
       failure ??= { kind: "unknown" };
       const decision = decideRetry({
@@ -275,48 +257,19 @@ export class HttpClient {
     }
   }
 
-  /**
-   * One attempt, under a deadline for the whole of it: axios' own `timeout` is the longest
-   * silence on the socket, so a server that trickles its answer would hold a run for ever.
-   */
-  private async send(url: string, token: string, requestId: string, correlationId: string, req: HttpRequest): Promise<Sent> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const response = await this.axios.request({
-        method: req.method,
-        url,
-        signal: deadline,
-        ...(req.query === undefined ? {} : { params: req.query }),
-        ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
-        headers: {
-          ...this.options.headers,
-          ...req.headers,
-          Accept: "application/json",
-          ...(req.body === undefined ? {} : { "Content-Type": "application/json" }),
-          Authorization: `Bearer ${token}`,
-          "MS-RequestId": requestId,
-          "MS-CorrelationId": correlationId,
-        },
-      });
-      return { response };
-    } catch (e) {
-      return { failure: deadline.aborted ? { kind: "timeout" } : attemptFailureOf(e) };
-    }
-  }
-
   private buildError(
     req: HttpRequest,
     requestId: string,
     attempts: number,
     exhausted: boolean,
-    response: AxiosResponse | undefined,
+    response: TransportResponse | undefined,
     failure: AttemptFailure,
   ): Error {
     const described = this.describe({
       method: req.method,
       path: req.path,
       status: response ? response.status : null,
-      body: response?.data,
+      body: response === undefined ? undefined : parseBody(response.body),
       networkCode: response ? null : failure.kind === "network" ? failure.code : failure.kind === "timeout" ? "ETIMEDOUT" : "UNKNOWN",
     });
     const where = `${req.method} ${req.path}, MS-RequestId ${requestId}`;
@@ -334,4 +287,11 @@ export class HttpClient {
   private logLine(line: string): void {
     this.options.log?.(this.redact(line));
   }
+}
+
+/** Query values as sent: an undefined value is left out. */
+function definedQuery(query: Readonly<Record<string, string | number | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) out[k] = String(v);
+  return out;
 }

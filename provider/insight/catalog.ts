@@ -1,5 +1,5 @@
 import type { BillingCycle, Catalog, CatalogOffer, OfferKey, Segment, Term } from "../domain/types";
-import { offerOf, yearlyCost } from "../rules/support";
+import { offerOf, yearlyCost } from "../rules/catalog";
 
 /** `seatplan catalog [search TEXT]`: the offers with what a YAML entry needs to name one. Pure. */
 

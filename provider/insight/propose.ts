@@ -1,7 +1,8 @@
 import { isMap, isScalar, type Node, parseDocument, type Range } from "yaml";
 import type { IsoDate } from "../domain/types";
 import { compare, resolveCustomer } from "../plan/resolve";
-import { renewalAt, yearlyCost } from "../rules/support";
+import { renewalAt } from "../domain/time";
+import { yearlyCost } from "../rules/catalog";
 import type { Catalog } from "../domain/types";
 import { assignedBySubscription } from "./usage";
 import { type Money, round2, type TenantCustomer } from "./types";

@@ -1,18 +1,10 @@
 import type { Catalog, DesiredSubscription, IsoDate, ObservedSubscription, OfferKey, RenewalInstructions, YamlEdit } from "../domain/types";
 import { compare, resolveCustomer } from "../plan/resolve";
 import { EST_START } from "../rules/extended-service-term";
-import {
-  dayText,
-  defaultRenewal,
-  describeEdits,
-  instantText,
-  meaningfulSchedule,
-  offerOf,
-  plural,
-  renewalAt,
-  sameRenewal,
-  yearlyCost,
-} from "../rules/support";
+import { dayText, instantText, renewalAt } from "../domain/time";
+import { offerOf, yearlyCost } from "../rules/catalog";
+import { defaultRenewal, meaningfulSchedule, sameRenewal } from "../rules/renewal";
+import { describeEdits, plural } from "../rules/steps";
 import { assignedBySubscription } from "./usage";
 import { type Money, round2, type TenantCustomer } from "./types";
 

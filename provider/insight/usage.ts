@@ -1,6 +1,7 @@
 import type { BillingCycle, Catalog, IsoDate, ObservedSubscription, OfferKey, Term } from "../domain/types";
 import { compare } from "../plan/resolve";
-import { offerOf, renewalAt, yearlyCost } from "../rules/support";
+import { renewalAt } from "../domain/time";
+import { offerOf, yearlyCost } from "../rules/catalog";
 import { round2, type TenantCustomer } from "./types";
 
 /**

@@ -29,7 +29,10 @@ export async function observe(desired: DesiredState, backend: Backend, options: 
 async function observeCustomer(customer: DesiredCustomer, backend: Backend): Promise<[string, ObservedCustomer]> {
   const tenant = customer.tenantId;
   try {
-    const subscriptions = await backend.listSubscriptions(tenant);
+    const listed = await backend.listSubscriptions(tenant);
+    // Ids of the YAML the list does not show: a backend with ids of its own looks them up as Partner Center ids.
+    const unknown = customer.subscriptions.flatMap((s) => (s.id !== undefined && !listed.some((l) => l.id === s.id || l.providerSubscriptionId === s.id) ? [s.id] : []));
+    const subscriptions = unknown.length > 0 && backend.withProviderIds ? await backend.withProviderIds(tenant, listed, unknown) : listed;
     const reads = readsFor(customer, subscriptions);
     const { capabilities } = backend;
     const [usage, eligibilities, customTermEndDates] = await Promise.all([

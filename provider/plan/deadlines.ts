@@ -1,5 +1,5 @@
 import type { IsoDate, ObservedSubscription, PlanStep } from "../domain/types";
-import { isoOf } from "../rules/support";
+import { isoOf } from "../domain/time";
 
 /**
  * The instant until which a step can run as planned, when a window decides it (issue 8): a PR

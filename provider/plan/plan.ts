@@ -22,7 +22,10 @@ import {
   type Subject,
   subscriptionStatus,
 } from "../rules";
-import { dayText, instantText, isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
+import { dayText, instantText, isoOf, termEnd } from "../domain/time";
+import { offerOf } from "../rules/catalog";
+import { meaningfulSchedule } from "../rules/renewal";
+import { withFix } from "../rules/steps";
 import { withDeadlines } from "./deadlines";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
 import { costSummary } from "./totals";
@@ -38,14 +41,14 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
   const warnings: PlanWarning[] = [];
   const unmanaged: UnmanagedSubscription[] = [];
   let unchanged = 0;
-  const removals = options.base === undefined ? undefined : planRemovals(options.base, desired, observation, ctx.now);
+  const removals = options.base === undefined ? undefined : planRemovals(options.base, desired, observation, ctx);
   for (const customer of [...desired.customers].sort((a, b) => compare(a.key, b.key))) {
     const observed = observation.customers[customer.key];
     if (observed === undefined) throw new Error(`plan: customer ${customer.key} was not observed`);
     const resolved = resolveCustomer(customer, observed.subscriptions);
     const claimed = new Set<string>();
     for (const entry of resolved) {
-      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx.now);
+      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx);
       steps.push(...outcome.steps);
       warnings.push(...outcome.warnings);
       const m = entry.match;
@@ -124,7 +127,9 @@ export interface Removals {
  * renamed key) is kept. The Pulumi provider's delete runs this same function, so `pulumi up` does
  * what `plan --base` showed. `observation` must hold every customer of `base` with removed entries.
  */
-export function planRemovals(base: DesiredState, desired: DesiredState, observation: Observation, now: Date): Removals {
+export function planRemovals(base: DesiredState, desired: DesiredState, observation: Observation, at: Date | PlanContext): Removals {
+  // A bare instant plans with every capability (the backend unnamed).
+  const ctx: PlanContext = at instanceof Date ? { now: at, backend: "" } : at;
   const steps: PlanStep[] = [];
   const removed: RemovedEntry[] = [];
   const warnings: PlanWarning[] = [];
@@ -184,7 +189,7 @@ export function planRemovals(base: DesiredState, desired: DesiredState, observat
       const [resolvedEntry] = resolveCustomer(customer, [live]);
       if (resolvedEntry === undefined) continue;
       // Ending is always possible: outside the window, the end of the term is what `cancel` means.
-      const outcome = planMatched(customer, resolvedEntry, [resolvedEntry], live, { subscriptions: [live] }, observation.catalog, { reductions: "defer", removed: policy }, now);
+      const outcome = planMatched(customer, resolvedEntry, [resolvedEntry], live, { subscriptions: [live] }, observation.catalog, { reductions: "defer", removed: policy }, ctx);
       const ran = outcome.steps.map((s) =>
         s.action === "cancel-at-term-end" ? { ...s, reason: `removed from the YAML; ${s.reason?.replace("policy.reductions: defer", "policy.removed: cancel") ?? ""}` } : s.action === "cancel" ? { ...s, reason: "removed from the YAML; policy.removed: cancel, inside the cancellation window" } : s,
       );
@@ -227,7 +232,7 @@ function planEntry(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
   const { desired, match } = entry;
   switch (match.kind) {
@@ -247,10 +252,10 @@ function planEntry(
       );
     }
     case "none":
-      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, now);
+      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, ctx);
     case "id":
     case "friendlyName":
-      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, now);
+      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, ctx);
   }
 }
 
@@ -302,8 +307,9 @@ function planPurchase(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
+  const { now } = ctx;
   const { desired } = entry;
   const subject: PurchaseSubject = {
     customer: customer.key,
@@ -311,7 +317,7 @@ function planPurchase(
     desired,
     catalog,
     now,
-    alignment: alignment(entry, resolved, observed),
+    alignment: alignment(entry, resolved, observed, ctx),
     ended: observed.subscriptions
       .filter((s) => (s.status === "deleted" || s.status === "expired") && s.friendlyName === desired.friendlyName)
       .map((s) => s.id)
@@ -340,10 +346,12 @@ function planPurchase(
     scheduledRenewal: null,
     isTrial: false,
   };
-  return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, now, undefined, undefined), [bought]);
+  return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, ctx, undefined, undefined), [bought]);
 }
 
-function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer): PurchaseSubject["alignment"] {
+function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer, ctx: PlanContext): PurchaseSubject["alignment"] {
+  // A backend without the capability says so by name (a downgrade, not a tenant's refusal).
+  const none = ctx.capabilities?.customTermEndDates === false ? `the ${ctx.backend} backend cannot read custom term end dates` : "the backend offers no custom term end dates";
   const { desired } = entry;
   const align = desired.alignEndDate;
   if (align === undefined) return undefined;
@@ -353,11 +361,11 @@ function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], obs
     if (m === undefined || (m.kind !== "id" && m.kind !== "friendlyName")) {
       return { problem: `alignEndDate names ${align.subscription}, which does not exist yet (plan again once it is bought)` };
     }
-    if (offered === undefined) return { problem: "the backend offers no custom term end dates" };
+    if (offered === undefined) return { problem: none };
     const date = offered.find((d) => d.kind === "subscription" && d.cotermSubscriptionIds.includes(m.observed.id));
     return date === undefined ? { problem: `no ${desired.term} end date aligned with ${align.subscription} is offered` } : { date: date.date };
   }
-  if (offered === undefined) return { problem: "the backend offers no custom term end dates" };
+  if (offered === undefined) return { problem: none };
   const date = offered.find((d) => d.kind === "calendar-month");
   return date === undefined ? { problem: `no calendar-month end date is offered for ${desired.term}` } : { date: date.date };
 }
@@ -370,15 +378,15 @@ function planMatched(
   observed: ObservedCustomer,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
 ): Outcome {
   const upgrade = entry.upgrade && { ...entry.upgrade, eligibilities: observed.eligibilities?.[live.id] };
-  const subject = subjectOf(customer, entry, live, catalog, policy, now, assignedSeats(live, observed, resolved), upgrade);
+  const subject = subjectOf(customer, entry, live, catalog, policy, ctx, assignedSeats(live, observed, resolved), upgrade);
   const everySeat = entry.upgrade !== undefined && entry.upgrade.seats === entry.desired.quantity;
   const rules = !everySeat ? SUBSCRIPTION_RULES : entry.upgrade?.state === "done" ? [] : FULL_UPGRADE_RULES;
   const planned = runRules(rules, subject, []);
   const result = subscriptionStatus.apply(subject, planned);
-  return { ...result, steps: withDeadlines(result.steps, live, now) };
+  return { ...result, steps: withDeadlines(result.steps, live, ctx.now) };
 }
 
 /**
@@ -405,11 +413,23 @@ function subjectOf(
   live: ObservedSubscription,
   catalog: Catalog,
   policy: Policy,
-  now: Date,
+  ctx: PlanContext,
   assigned: number | undefined,
   upgrade: Subject["upgrade"],
 ): Subject {
-  return { customer: customer.key, desired: entry.desired, observed: live, catalog, now, policy, quantity: entry.quantity, assignedSeats: assigned, upgrade };
+  return {
+    customer: customer.key,
+    desired: entry.desired,
+    observed: live,
+    catalog,
+    now: ctx.now,
+    policy,
+    quantity: entry.quantity,
+    assignedSeats: assigned,
+    upgrade,
+    backend: ctx.backend,
+    capabilities: ctx.capabilities,
+  };
 }
 
 function runRules(rules: readonly Rule[], subject: Subject, first: readonly PlanStep[]): { steps: PlanStep[]; warnings: PlanWarning[] } {

@@ -27,8 +27,9 @@ export interface ResolvedEntry {
  */
 export function resolveCustomer(customer: DesiredCustomer, live: readonly ObservedSubscription[]): readonly ResolvedEntry[] {
   const entries = [...customer.subscriptions].sort((a, b) => compare(a.key, b.key));
-  const byId = new Map(live.map((s) => [s.id, s]));
-  const claimed = new Set(entries.flatMap((e) => (e.id !== undefined && byId.has(e.id) ? [e.id] : [])));
+  // A YAML `id:` may also name Partner Center's id of a subscription a backend knows by its own id (CloudCockpit).
+  const byId = new Map([...live.flatMap((s) => (s.providerSubscriptionId === undefined ? [] : [[s.providerSubscriptionId, s] as const])), ...live.map((s) => [s.id, s] as const)]);
+  const claimed = new Set(entries.flatMap((e) => (e.id === undefined ? [] : (byId.get(e.id)?.id ?? []))));
   const matches = new Map<string, Match>();
   for (const e of entries) {
     if (e.id !== undefined) {

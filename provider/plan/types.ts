@@ -1,4 +1,5 @@
 import type {
+  BackendCapabilities,
   Catalog,
   CustomTermEndDate,
   LicenceUsage,
@@ -30,4 +31,6 @@ export interface PlanContext {
   readonly now: Date;
   /** The backend's name, printed in every plan. */
   readonly backend: string;
+  /** What the backend can do; absent: everything (a missing capability downgrades the plan, and the plan says so). */
+  readonly capabilities?: BackendCapabilities;
 }

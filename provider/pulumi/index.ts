@@ -8,6 +8,7 @@
  */
 import type * as Redact from "../http/redact";
 import type * as Runtime from "./runtime";
+import type { ProviderRuntime } from "./runtime";
 
 export { fromYaml, type FromYamlOptions, type Licences, type SubscriptionSummary } from "./from-yaml";
 export { Subscription, type SubscriptionArgs, subscriptionProvider } from "./resource";
@@ -21,19 +22,29 @@ export { SETTINGS } from "./settings";
  * provider host. Not for programs: its functions follow the provider host's calling convention.
  * Loaded on demand so a program does not pay for the backends it never calls.
  */
-export function providerRuntime(): typeof Runtime {
-  runtime ??= redactingErrors(require("./runtime") as typeof Runtime);
+export function providerRuntime(): ProviderRuntime {
+  const { createRuntime } = require("./runtime") as typeof Runtime;
+  // The provider host's process: its clock, its log (the engine shows the host's stdout), its
+  // environment and working directory (the Pulumi project).
+  runtime ??= redactingErrors(
+    createRuntime({
+      now: () => new Date(),
+      log: (line) => console.log(line),
+      env: process.env,
+      cwd: () => process.cwd(),
+    }),
+  );
   return runtime;
 }
 
-let runtime: typeof Runtime | undefined;
+let runtime: ProviderRuntime | undefined;
 
 /**
  * Every method of the runtime with its errors redacted as they leave for the engine: a failed
  * create's reasons are stored in the stack state (`initErrors`), and a token obtained during the
  * call may echo in a message built before it was known.
  */
-function redactingErrors(r: typeof Runtime): typeof Runtime {
+function redactingErrors(r: ProviderRuntime): ProviderRuntime {
   // Loaded here, not at the top: a program that imports seatplan/pulumi never needs it.
   const { redactError } = require("../http/redact") as typeof Redact;
   const guard =

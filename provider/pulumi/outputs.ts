@@ -50,6 +50,8 @@ export interface SubscriptionOutputs {
   } | null;
   readonly isTrial: boolean;
   readonly orderId: string | null;
+  /** Partner Center's id, when the backend's own id (`subscriptionId`) is another one (CloudCockpit) and is known. */
+  readonly providerSubscriptionId?: string;
   /** The seatplan version that wrote these outputs (compared by `diff`). */
   readonly providerVersion: string;
   /** `policy.removed` when last written (delete's fallback when `desiredFile` cannot be read). */
@@ -94,6 +96,7 @@ export function outputsOf(s: ObservedSubscription, context: OutputContext): Subs
       r === null ? null : { offer: r.offer, term: r.term, billing: r.billing, quantity: r.quantity, customTermEndDate: r.customTermEndDate ?? null },
     isTrial: s.isTrial,
     orderId: s.orderId ?? null,
+    ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId }),
     providerVersion: context.providerVersion,
     removed: context.removed ?? "release",
     desiredFile: context.desiredFile ?? null,
@@ -125,5 +128,6 @@ export function observedOf(o: SubscriptionOutputs): ObservedSubscription {
         : { offer: r.offer, term: r.term, billing: r.billing, quantity: r.quantity, ...(r.customTermEndDate === null ? {} : { customTermEndDate: r.customTermEndDate }) },
     isTrial: o.isTrial,
     ...(o.orderId === null ? {} : { orderId: o.orderId }),
+    ...(typeof o.providerSubscriptionId === "string" ? { providerSubscriptionId: o.providerSubscriptionId } : {}),
   };
 }

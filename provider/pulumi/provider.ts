@@ -9,7 +9,7 @@ import type * as NodePath from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SubscriptionInputs } from "./inputs";
 import type { SubscriptionOutputs } from "./outputs";
-import type * as Runtime from "./runtime";
+import type { ProviderRuntime } from "./runtime";
 
 /** The `Subscription` provider: validation, plan, apply and refresh through seatplan's pipeline. */
 export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider<SubscriptionInputs, SubscriptionOutputs> {
@@ -49,11 +49,11 @@ export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider<Sub
  * `node_modules/seatplan` in a user's project, by package self-reference inside the seatplan
  * repository (examples/quickstart).
  */
-function seatplanRuntime(): typeof Runtime {
+function seatplanRuntime(): ProviderRuntime {
   const { createRequire } = require("node:module") as typeof NodeModule;
   const { join } = require("node:path") as typeof NodePath;
   const fromProject = createRequire(join(process.cwd(), "__seatplan_provider__.js"));
-  let entry: { providerRuntime(): typeof Runtime };
+  let entry: { providerRuntime(): ProviderRuntime };
   try {
     entry = fromProject("seatplan/pulumi") as typeof entry;
   } catch (e) {

@@ -9,8 +9,8 @@ import { applySubscription } from "../apply";
 import { type AuditSink, DEFAULT_AUDIT_LOG, fileAuditSink } from "../audit";
 import { decodeText, parseDesired } from "../desired";
 import type { Backend } from "../backends/backend";
-import { DEFAULT_BACKEND, openBackend } from "../cli/backend-factory";
-import { DEFAULT_SIMULATOR_STATE } from "../cli/commands/simulator";
+import { backendName, DEFAULT_BACKEND, knownCapabilities, openBackend, simulatorStatePath } from "../config/backends";
+import { planningInstant } from "../config/clock";
 import { ConfigError, isBackendError } from "../domain/errors";
 import type {
   Catalog,
@@ -22,7 +22,8 @@ import type {
 } from "../domain/types";
 import { observe } from "../observe";
 import { describeValue, type Match, type Observation, plan, planRemovals, resolveCustomer } from "../plan";
-import { dayText, offerOf, renewalOffers } from "../rules/support";
+import { dayText } from "../domain/time";
+import { offerOf, renewalOffers } from "../rules/catalog";
 import { builtInCatalogData } from "../simulator/catalog";
 import { type DesiredInputs, desiredOf, entryOf, type InputFailure, type SubscriptionInputs } from "./inputs";
 import { type OutputContext, observedOf, outputsOf, type SubscriptionOutputs } from "./outputs";
@@ -40,6 +41,42 @@ const processState: {
   readonly lists: Map<string, Promise<ObservedSubscription[]>>;
 } = { config: {}, backends: new Map(), lists: new Map() };
 
+/** What the runtime takes from the process it runs in: given by the entry point, so none of it is read here. */
+export interface RuntimeHost {
+  /** The real clock (used when neither `SEATPLAN_NOW` nor the backend has one). */
+  readonly now: () => Date;
+  /** One progress line for the Pulumi log. */
+  readonly log: (line: string) => void;
+  /** The environment (settings win over stack config). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The Pulumi project directory (relative paths, the state file, the audit log). */
+  readonly cwd: () => string;
+}
+
+/** The provider's operations, bound to a host. */
+export interface ProviderRuntime {
+  configure(config: ConfigSource): void;
+  check(olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.CreateResult>;
+  update(id: string, olds: SubscriptionOutputs, news: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.UpdateResult>;
+  read(id: string, props: SubscriptionOutputs | undefined): Promise<pulumi.dynamic.ReadResult>;
+  remove(id: string, props: SubscriptionOutputs): Promise<void>;
+}
+
+/** The runtime on `host`'s clock, log, environment and directory. */
+export function createRuntime(host: RuntimeHost): ProviderRuntime {
+  return {
+    configure,
+    check,
+    diff: (id, olds, news) => diff(host, id, olds, news),
+    create: (inputs) => create(host, inputs),
+    update: (id, olds, news) => update(host, id, olds, news),
+    read: (id, props) => read(host, id, props),
+    remove: (id, props) => remove(host, id, props),
+  };
+}
+
 /** The engine's placeholder for a value not known before apply. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -52,12 +89,12 @@ function hasUnknown(value: unknown): boolean {
 /** Inputs and outputs as the provider host passes them: with the serialized provider beside them. */
 type WithProvider<T> = T & { readonly __provider?: string };
 
-export function configure(config: ConfigSource): void {
+function configure(config: ConfigSource): void {
   processState.config = fromConfig(config);
 }
 
 /** Validation only (no backend): the checks `seatplan validate` runs, on this entry. */
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   if (hasUnknown(news)) return { inputs: news };
   const result = desiredOf(news);
   if ("failures" in result) return { inputs: news, failures: [...result.failures] };
@@ -70,7 +107,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
  * drift is seen only after `pulumi refresh`. A change is
  * any step the rules allow; a blocked step fails with its reason and the YAML that would work.
  */
-export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
+async function diff(host: RuntimeHost, id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
   // A `Subscription` declared with computed inputs has them unknown in preview: the engine's own
   // input comparison judges it, and `up` plans it with the real values.
   if (hasUnknown(news)) return {};
@@ -83,7 +120,7 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
   // without a call: leave the decision to the engine's input comparison; `up` plans it fresh.
   if (news.entry.upgrade?.into != null || news.related.some((r) => r.upgrade?.into === news.entry.key)) return {};
   const d = desiredOrThrow(label, news, id);
-  const settings = currentSettings();
+  const settings = currentSettings(host);
   const observed = observedOf(olds);
   const catalog = builtInCatalogData();
   const observation: Observation = {
@@ -96,7 +133,13 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
     },
   };
   const only: DesiredState = { ...d.state, customers: [{ ...d.customer, subscriptions: [d.entry] }] };
-  const steps = plan(only, observation, { now: fixedNow(settings) ?? (await simulatorClock(settings)) ?? new Date(), backend: settings.SEATPLAN_BACKEND ?? "simulator" }).steps;
+  // A backend's fixed capabilities are known without opening it: preview refuses what it cannot do.
+  const capabilities = knownCapabilities(settings);
+  const steps = plan(only, observation, {
+    now: fixedNow(settings) ?? (await simulatorClock(host, settings)) ?? host.now(),
+    backend: settings.SEATPLAN_BACKEND ?? "simulator",
+    ...(capabilities === undefined ? {} : { capabilities }),
+  }).steps;
   throwIfBlocked(label, steps);
   return { changes: steps.length > 0 };
 }
@@ -106,15 +149,15 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
  * interrupted after checkout is found, not bought again) or buys it, then applies the rest of
  * the entry. A failure after the subscription exists records it (a partial create).
  */
-export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.CreateResult> {
+async function create(host: RuntimeHost, inputs: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.CreateResult> {
   const label = labelOf(inputs);
   const d = desiredOrThrow(label, inputs);
-  const { backend, key } = await backendFor(currentSettings());
+  const { backend, key } = await backendFor(host, currentSettings(host));
   const tenant = d.customer.tenantId;
-  const now = await planningNow(backend);
+  const now = await planningNow(host, backend);
   const observation = await observe(d.state, backend);
   const live = observation.customers[d.customer.key]?.subscriptions ?? [];
-  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  const steps = plan(d.state, observation, { now, backend: backend.name, capabilities: backend.capabilities }).steps.filter((s) => s.subscription === d.entry.key);
   const match = matchOf(d, live);
   const bound = match.kind === "id" || match.kind === "friendlyName" ? match.observed : d.entry.status === "cancelled" ? ended(live, d.entry) : null;
   const context = contextOf(inputs);
@@ -125,8 +168,8 @@ export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<
   if (bound === null && steps.length === 0) {
     throw new Error(`${label}: status: cancelled, and tenant ${tenant} has no subscription named "${d.entry.friendlyName}", not even a cancelled one: there is nothing to manage; remove the entry from the YAML`);
   }
-  if (bound !== null) console.log(`seatplan: ${label}: adopted subscription ${bound.id} (matched by ${match.kind === "id" ? "id" : "friendlyName"})`);
-  const { last, failure } = await execute(label, steps, backend, key, tenant, bound);
+  if (bound !== null) host.log(`seatplan: ${label}: adopted subscription ${bound.id} (matched by ${match.kind === "id" ? "id" : "friendlyName"})`);
+  const { last, failure } = await execute(host, label, steps, backend, key, tenant, bound);
   const subscription = last ?? bound;
   if (subscription === null) throw new Error(failure ?? `${label}: the plan neither matched nor bought a subscription`);
   if (failure !== null) throw partial(subscription, failure);
@@ -134,13 +177,13 @@ export async function create(inputs: WithProvider<SubscriptionInputs>): Promise<
 }
 
 /** The executor on a plan made from a fresh read: what diff saw may be out of date. */
-export async function update(id: string, olds: SubscriptionOutputs, news: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.UpdateResult> {
+async function update(host: RuntimeHost, id: string, olds: SubscriptionOutputs, news: WithProvider<SubscriptionInputs>): Promise<pulumi.dynamic.UpdateResult> {
   const label = labelOf(news);
   refuseRebinding(label, id, olds, news);
   const d = desiredOrThrow(label, news, id);
-  const { backend, key } = await backendFor(currentSettings());
+  const { backend, key } = await backendFor(host, currentSettings(host));
   const tenant = d.customer.tenantId;
-  const now = await planningNow(backend);
+  const now = await planningNow(host, backend);
   const observation = await observe(d.state, backend);
   const match = matchOf(d, observation.customers[d.customer.key]?.subscriptions ?? []);
   if (match.kind !== "id" || (match.observed.status === "deleted" && d.entry.status === "active")) {
@@ -149,9 +192,9 @@ export async function update(id: string, olds: SubscriptionOutputs, news: WithPr
       `${label}: subscription ${id} ${what} (tenant ${tenant}); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` adopts or buys one as the YAML says (or set status: cancelled to record that it ended)`,
     );
   }
-  const steps = plan(d.state, observation, { now, backend: backend.name }).steps.filter((s) => s.subscription === d.entry.key);
+  const steps = plan(d.state, observation, { now, backend: backend.name, capabilities: backend.capabilities }).steps.filter((s) => s.subscription === d.entry.key);
   throwIfBlocked(label, steps);
-  const { last, failure } = await execute(label, steps, backend, key, tenant, match.observed);
+  const { last, failure } = await execute(host, label, steps, backend, key, tenant, match.observed);
   const subscription = last ?? match.observed;
   const context = contextOf(news);
   if (failure !== null) throw initFailure(subscription, context, news.__provider, failure);
@@ -162,18 +205,19 @@ export async function update(id: string, olds: SubscriptionOutputs, news: WithPr
  * Refresh: the live subscription, from one list call per customer per provider process. Gone, or
  * cancelled while the state still had it active, means the resource no longer exists.
  */
-export async function read(id: string, props: SubscriptionOutputs | undefined): Promise<pulumi.dynamic.ReadResult> {
+async function read(host: RuntimeHost, id: string, props: SubscriptionOutputs | undefined): Promise<pulumi.dynamic.ReadResult> {
   if (props === undefined || typeof props.customerTenantId !== "string") {
     throw new Error(
       `seatplan: subscription ${id} cannot be read without the state Pulumi keeps for it: \`pulumi import\` and the \`import\` resource option do not work with dynamic providers; adopt it with \`id: ${id}\` in the YAML (\`seatplan export\` writes it) and run \`pulumi up\``,
     );
   }
-  const { backend, key } = await backendFor(currentSettings());
+  const { backend, key } = await backendFor(host, currentSettings(host));
   const live = (await listOnce(key, backend, props.customerTenantId)).find((s) => s.id === id);
   if (live === undefined || (live.status === "deleted" && props.status !== "deleted")) return { id: "", props: {} };
   return {
     id,
-    props: outputsOf(live, {
+    // A list read may not carry Partner Center's id (CloudCockpit): keep the one the state knows.
+    props: outputsOf(live.providerSubscriptionId === undefined && typeof props.providerSubscriptionId === "string" ? { ...live, providerSubscriptionId: props.providerSubscriptionId } : live, {
       customerKey: props.customerKey,
       subscriptionKey: props.subscriptionKey,
       providerVersion: props.providerVersion,
@@ -191,20 +235,20 @@ export async function read(id: string, props: SubscriptionOutputs | undefined): 
  * create or update. `release` (the default) calls nothing: the subscription stays as it is and is
  * no longer managed. `cancel` cancels it inside its window, otherwise ends it at term end.
  */
-export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
+async function remove(host: RuntimeHost, id: string, props: SubscriptionOutputs): Promise<void> {
   const label = `${props.customerKey}/${props.subscriptionKey}`;
   const tenant = props.customerTenantId;
-  const current = currentDesired(props);
+  const current = currentDesired(host, props);
   const policy = current?.policy.removed ?? (props.removed === "cancel" ? "cancel" : "release");
   if (policy === "release") {
-    console.log(`seatplan: ${label}: removed from the YAML: policy.removed: release: subscription ${id} is no longer managed and stays as it is in tenant ${tenant}; nothing was called`);
+    host.log(`seatplan: ${label}: removed from the YAML: policy.removed: release: subscription ${id} is no longer managed and stays as it is in tenant ${tenant}; nothing was called`);
     return;
   }
   if (props.status === "deleted") {
-    console.log(`seatplan: ${label}: subscription ${id} is already cancelled; nothing to do`);
+    host.log(`seatplan: ${label}: subscription ${id} is already cancelled; nothing to do`);
     return;
   }
-  const { backend, key } = await backendFor(currentSettings());
+  const { backend, key } = await backendFor(host, currentSettings(host));
   let live: ObservedSubscription[];
   try {
     live = await backend.listSubscriptions(tenant);
@@ -235,20 +279,20 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
       .map((c) => ({ ...c, subscriptions: c.subscriptions.filter((s) => !(c.key === props.customerKey && s.key === props.subscriptionKey)) })),
   };
   const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: live } } };
-  const removal = planRemovals(base, others, observation, await planningNow(backend));
+  const removal = planRemovals(base, others, observation, { now: await planningNow(host, backend), backend: backend.name, capabilities: backend.capabilities });
   const [outcome] = removal.removed;
   throwIfBlocked(label, removal.steps);
-  const { failure } = await execute(label, removal.steps, backend, key, tenant, live.find((s) => s.id === id) ?? null, false);
+  const { failure } = await execute(host, label, removal.steps, backend, key, tenant, live.find((s) => s.id === id) ?? null, false);
   if (failure !== null) throw new Error(failure);
-  console.log(`seatplan: ${label}: removed from the YAML: ${outcome === undefined ? `subscription ${id}: nothing to do` : outcome.note}`);
+  host.log(`seatplan: ${label}: removed from the YAML: ${outcome === undefined ? `subscription ${id}: nothing to do` : outcome.note}`);
 }
 
 /** The YAML file the program read, parsed as it is now; null when the outputs do not name it or it cannot be read. */
-function currentDesired(props: SubscriptionOutputs): DesiredState | null {
+function currentDesired(host: RuntimeHost, props: SubscriptionOutputs): DesiredState | null {
   if (typeof props.desiredFile !== "string" || props.desiredFile === "") return null;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(resolve(process.cwd(), props.desiredFile));
+    bytes = readFileSync(resolve(host.cwd(), props.desiredFile));
   } catch {
     return null;
   }
@@ -258,33 +302,28 @@ function currentDesired(props: SubscriptionOutputs): DesiredState | null {
 
 // ---------------------------------------------------------------------------------------------
 
-function currentSettings(): Settings {
-  return mergeSettings(process.env, processState.config);
+function currentSettings(host: RuntimeHost): Settings {
+  return mergeSettings(host.env, processState.config);
 }
 
 /**
  * The audit log of every write the provider makes (`SEATPLAN_AUDIT_LOG` / `seatplan:auditLog`,
  * relative to the project directory), scrubbed of the run's credentials.
  */
-function auditSink(): AuditSink {
-  const settings = currentSettings();
-  const path = resolve(process.cwd(), settings.SEATPLAN_AUDIT_LOG ?? DEFAULT_AUDIT_LOG);
+function auditSink(host: RuntimeHost): AuditSink {
+  const settings = currentSettings(host);
+  const path = resolve(host.cwd(), settings.SEATPLAN_AUDIT_LOG ?? DEFAULT_AUDIT_LOG);
   return fileAuditSink(path, [settings.SEATPLAN_CLIENT_SECRET, settings.SEATPLAN_REFRESH_TOKEN, settings.SEATPLAN_ACCESS_TOKEN]);
 }
 
 /** One backend per configuration per process, opened on first use (never in check or diff). */
-async function backendFor(settings: Settings): Promise<{ backend: Backend; key: string }> {
+async function backendFor(host: RuntimeHost, settings: Settings): Promise<{ backend: Backend; key: string }> {
   const { SEATPLAN_NOW: _now, ...identity } = settings;
-  const key = createHash("sha256").update(JSON.stringify([process.cwd(), identity])).digest("hex");
+  const cwd = host.cwd();
+  const key = createHash("sha256").update(JSON.stringify([cwd, identity])).digest("hex");
   let opened = processState.backends.get(key);
   if (opened === undefined) {
-    opened = openBackend({
-      env: identity,
-      cwd: process.cwd(),
-      stdout: (t) => process.stdout.write(t),
-      stderr: (t) => process.stderr.write(t),
-      isTTY: false,
-    }).catch((e: unknown) => {
+    opened = openBackend(identity, cwd, { progress: (line) => host.log(`seatplan: ${line}`) }).catch((e: unknown) => {
       processState.backends.delete(key);
       throw e instanceof ConfigError ? inPulumiTerms(e) : e;
     });
@@ -299,17 +338,17 @@ async function backendFor(settings: Settings): Promise<{ backend: Backend; key: 
  * backends are not opened here (a REST backend has no clock to offer without a request), nor is a
  * state file that does not exist yet (there is no tenant to plan against: the real clock it is).
  */
-async function simulatorClock(settings: Settings): Promise<Date | undefined> {
-  if ((settings.SEATPLAN_BACKEND || DEFAULT_BACKEND) !== DEFAULT_BACKEND) return undefined;
+async function simulatorClock(host: RuntimeHost, settings: Settings): Promise<Date | undefined> {
+  if (backendName(settings) !== DEFAULT_BACKEND) return undefined;
   // Opening a missing state file creates the demo tenant: a write, which preview must never make.
-  if (!existsSync(resolve(process.cwd(), settings.SEATPLAN_SIMULATOR_STATE || DEFAULT_SIMULATOR_STATE))) return undefined;
-  const { backend } = await backendFor(settings);
+  if (!existsSync(simulatorStatePath(settings, host.cwd()))) return undefined;
+  const { backend } = await backendFor(host, settings);
   return backend.now ? new Date(await backend.now()) : undefined;
 }
 
 /** `SEATPLAN_NOW`, else the backend's clock (the simulator's), else the real one. */
-async function planningNow(backend: Backend): Promise<Date> {
-  return fixedNow(currentSettings()) ?? (backend.now ? new Date(await backend.now()) : new Date());
+function planningNow(host: RuntimeHost, backend: Backend): Promise<Date> {
+  return planningInstant(fixedNow(currentSettings(host)), backend, host.now);
 }
 
 function listOnce(key: string, backend: Backend, tenant: string): Promise<ObservedSubscription[]> {
@@ -327,6 +366,7 @@ function listOnce(key: string, backend: Backend, tenant: string): Promise<Observ
 
 /** Runs the steps; a write makes the customer's cached list stale. */
 async function execute(
+  host: RuntimeHost,
   label: string,
   steps: readonly PlanStep[],
   backend: Backend,
@@ -339,7 +379,7 @@ async function execute(
   const outcomes = await applySubscription(steps, backend, {
     customerId: tenant,
     ...(observed === null ? {} : { observed }),
-    audit: { sink: auditSink(), source: "pulumi", planId: null },
+    audit: { sink: auditSink(host), source: "pulumi", planId: null },
   });
   processState.lists.delete(`${key}|${tenant}`);
   let last: ObservedSubscription | null = null;
@@ -347,7 +387,7 @@ async function execute(
   for (const o of outcomes) {
     if (o.status === "done") {
       last = o.subscription;
-      if (report) console.log(`seatplan: ${label}: ${o.step.action} ${change(o.step)} (${o.step.timing}${o.step.timing === "at-renewal" && o.step.effectiveAt !== null ? `, from ${dayText(o.step.effectiveAt)}` : ""})`);
+      if (report) host.log(`seatplan: ${label}: ${o.step.action} ${change(o.step)} (${o.step.timing}${o.step.timing === "at-renewal" && o.step.effectiveAt !== null ? `, from ${dayText(o.step.effectiveAt)}` : ""})`);
     }
     if (o.status === "failed" && failure === null) {
       const skipped = outcomes.filter((x) => x.status === "skipped").map((x) => x.step.action);
@@ -384,7 +424,8 @@ function refuseRebinding(label: string, id: string, olds: SubscriptionOutputs, n
   if (String(olds.customerTenantId).toLowerCase() !== news.customerTenantId.toLowerCase()) {
     throw new Error(`${label}: this resource manages subscription ${id} of tenant ${olds.customerTenantId}, but the YAML now says tenantId: ${news.customerTenantId}; a resource cannot move to another tenant: ${forget}, or restore the tenantId`);
   }
-  if (news.entry.id !== null && news.entry.id.toLowerCase() !== id.toLowerCase()) {
+  const known = [id, olds.providerSubscriptionId].flatMap((x) => (typeof x === "string" ? [x.toLowerCase()] : []));
+  if (news.entry.id !== null && !known.includes(news.entry.id.toLowerCase())) {
     throw new Error(`${label}: this resource manages subscription ${id}, but the YAML now says id: ${news.entry.id}; a resource cannot switch subscriptions: ${forget}, or set id: ${id} again`);
   }
 }

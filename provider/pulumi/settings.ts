@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { parseInstantSetting } from "../config/clock";
 import { ConfigError } from "../domain/errors";
 
 /**
@@ -17,6 +17,8 @@ export const SETTINGS = {
   SEATPLAN_REFRESH_TOKEN: "seatplan:refreshToken",
   SEATPLAN_ACCESS_TOKEN: "seatplan:accessToken",
   SEATPLAN_NOW: "seatplan:now",
+  SEATPLAN_CLOUDCOCKPIT_TENANT: "seatplan:cloudcockpitTenant",
+  SEATPLAN_CLOUDCOCKPIT_SCOPE: "seatplan:cloudcockpitScope",
   SEATPLAN_AUDIT_LOG: "seatplan:auditLog",
 } as const;
 
@@ -55,13 +57,7 @@ export function mergeSettings(env: Readonly<Record<string, string | undefined>>,
  * otherwise plans at the real clock.
  */
 export function fixedNow(settings: Settings): Date | undefined {
-  const value = settings.SEATPLAN_NOW;
-  if (value === undefined) return undefined;
-  const parsed = DateTime.fromISO(value, { zone: "utc" });
-  if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new ConfigError(`SEATPLAN_NOW (or seatplan:now) must be an ISO 8601 instant such as 2026-11-23T10:00:00Z (got "${value}")`);
-  }
-  return parsed.toJSDate();
+  return parseInstantSetting(settings.SEATPLAN_NOW, "SEATPLAN_NOW (or seatplan:now)");
 }
 
 /** A configuration error reworded for a Pulumi stack: each variable it names also has a config key. */

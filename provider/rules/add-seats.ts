@@ -1,4 +1,5 @@
-import { costDelta, makeStep, yearlyCost } from "./support";
+import { costDelta, yearlyCost } from "./catalog";
+import { makeStep } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Seats can be added at any time; the new batch gets its own reduction window. */

@@ -1,6 +1,8 @@
 import type { PlanWarning } from "../domain/types";
 import { reductionFix } from "./reduction-window";
-import { costDelta, dayText, makeStep, offerOf, plural, renewalAt, warning, yearlyCost } from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { costDelta, offerOf, yearlyCost } from "./catalog";
+import { makeStep, plural, warning } from "./steps";
 import type { Rule } from "./types";
 
 /** Seats assigned to users are not removed under them (checked at plan time, not only at apply). */

@@ -1,4 +1,6 @@
-import { costDelta, defaultRenewal, isImmediate, makeStep, meaningfulSchedule, quantityAfter, yearlyCost } from "./support";
+import { costDelta, yearlyCost } from "./catalog";
+import { defaultRenewal, meaningfulSchedule } from "./renewal";
+import { isImmediate, makeStep, quantityAfter } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Auto-renew follows the YAML; its effect (a renewal or none) lands at term end. */

@@ -1,14 +1,8 @@
 import type { YamlEdit } from "../domain/types";
-import {
-  costDelta,
-  dayText,
-  defaultRenewal,
-  instantText,
-  makeStep,
-  meaningfulSchedule,
-  withFix,
-  yearlyCost,
-} from "./support";
+import { dayText, instantText } from "../domain/time";
+import { costDelta, yearlyCost } from "./catalog";
+import { defaultRenewal, meaningfulSchedule } from "./renewal";
+import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** `status: cancelled` cancels now inside the window; after it, only the end of the term is possible. */

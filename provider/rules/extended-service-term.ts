@@ -1,4 +1,5 @@
-import { dayText, warning } from "./support";
+import { dayText } from "../domain/time";
+import { warning } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Terms ending after this instant fall under Microsoft's paid extended service term when not renewed. */

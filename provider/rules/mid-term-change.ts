@@ -1,5 +1,7 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { costDelta, dayText, makeStep, offerOf, renewalAt, renewalOffers, withFix, yearlyCost } from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { costDelta, offerOf, renewalOffers, yearlyCost } from "./catalog";
+import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Offer, term and billing are fixed for the term (NCE): they move to `renewal:`, or the offer to `upgrade:`. */

@@ -1,5 +1,8 @@
 import type { BillingCycle, Catalog, DesiredSubscription, IsoDate, PlanStep, Term, YamlEdit } from "../domain/types";
-import { costDelta, dayText, isoOf, offerOf, stableId, termEnd, withFix, yearlyCost } from "./support";
+import { stableId } from "../domain/ids";
+import { dayText, isoOf, termEnd } from "../domain/time";
+import { costDelta, offerOf, yearlyCost } from "./catalog";
+import { withFix } from "./steps";
 
 /** An entry that matched no live subscription, with what the planner resolved for it. */
 export interface PurchaseSubject {

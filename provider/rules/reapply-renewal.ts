@@ -1,5 +1,7 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
-import { dayText, isImmediate, makeStep, meaningfulSchedule, renewalAt, renewalValue, sameRenewal, warning } from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { meaningfulSchedule, renewalValue, sameRenewal } from "./renewal";
+import { isImmediate, makeStep, warning } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Microsoft deletes every scheduled renewal change on an immediate change; put it back right after. */

@@ -1,21 +1,11 @@
 import type { YamlEdit } from "../domain/types";
 import { renewalRefusal } from "./renewal-schedule";
 import { deferredReduction, renewalCost, renewalTarget } from "./renewal-target";
-import {
-  costDelta,
-  dayText,
-  instantText,
-  isImmediate,
-  lastClosedWindow,
-  makeStep,
-  meaningfulSchedule,
-  plural,
-  refundableAt,
-  renewalAt,
-  sameRenewal,
-  withFix,
-  yearlyCost,
-} from "./support";
+import { dayText, instantText, renewalAt } from "../domain/time";
+import { costDelta, yearlyCost } from "./catalog";
+import { meaningfulSchedule, sameRenewal } from "./renewal";
+import { lastClosedWindow, refundableAt } from "./seats";
+import { isImmediate, makeStep, plural, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**
@@ -29,17 +19,42 @@ export function reductionFix(subject: Subject): { readonly hint: string; readonl
   const keep = Math.max(observed.quantity - refundableAt(observed, now), subject.assignedSeats ?? 0, subject.quantity);
   const edits: YamlEdit[] = [{ path: "quantity", value: keep - offset }];
   const when = dayText(renewalAt(observed.endDate));
+  const removable = observed.quantity - keep;
+  if (subject.capabilities?.renewalQuantity === false) {
+    // The backend cannot schedule the lower seat count: keep the seats, reduce in the next window.
+    if (desired.renewal?.quantity !== undefined) edits.push(...withoutRenewal(desired, ["quantity"]));
+    const backend = subject.backend ?? "this backend";
+    const now = removable > 0 ? `to remove ${plural(removable, "seat")} now and keep the rest` : "to keep the seats";
+    return withFix(edits, `${now} (the ${backend} backend cannot schedule a reduction for the renewal: reduce inside the new term's cancellation window, which opens on ${when})`);
+  }
   if (desired.renewal?.quantity !== undefined) {
     return withFix(edits, `to keep the seats that cannot be removed now (renewal.quantity reduces at renewal on ${when})`);
   }
   edits.push({ path: "renewal.quantity", value: subject.quantity });
   if (!desired.autoRenew) edits.push({ path: "autoRenew", value: true });
-  const removable = observed.quantity - keep;
   const purpose =
     removable > 0
       ? `to remove ${plural(removable, "seat")} now and reduce to ${subject.quantity} at renewal on ${when}`
       : `to reduce at renewal on ${when}`;
   return withFix(edits, purpose);
+}
+
+/**
+ * The note a reduction carries when the backend reports no seat batches (capability `seatLots`
+ * false): the window is judged on `cancellationAllowedUntil` alone, and the plan says so.
+ */
+export function seatLotsNote(subject: Subject): string | null {
+  if (subject.capabilities?.seatLots !== false) return null;
+  const until = subject.observed.cancellationAllowedUntil;
+  const backend = subject.backend ?? "this backend";
+  return `judged on cancellationAllowedUntil only: the ${backend} backend reports no seat batches, so ${
+    until === null ? "no seat counts as removable" : `every seat counts as removable until ${instantText(until)} and none after`
+  }`;
+}
+
+function withNote(reason: string | null, note: string | null): string | null {
+  if (note === null) return reason;
+  return reason === null ? note : `${reason} (${note})`;
 }
 
 /** Seats can only be removed within their window; later, only at renewal. */
@@ -54,8 +69,10 @@ export const reductionWindow: Rule = {
     const refundable = refundableAt(observed, now);
     const cost = costDelta(catalog, yearlyCost(catalog, observed, target), yearlyCost(catalog, observed, observed.quantity));
     const base = { action: "decrease-quantity", from: observed.quantity, to: target, rule: reductionWindow.id } as const;
+    const note = seatLotsNote(subject);
     if (removed <= refundable) {
-      return { steps: [makeStep(subject, { ...base, timing: "now", cost, call: { kind: "set-quantity", quantity: target } })], warnings: [] };
+      const step = makeStep(subject, { ...base, timing: "now", cost, call: { kind: "set-quantity", quantity: target }, ...(note === null ? {} : { reason: note }) });
+      return { steps: [step], warnings: [] };
     }
     const closed = lastClosedWindow(observed, now);
     const why =
@@ -69,18 +86,18 @@ export const reductionWindow: Rule = {
       if (instructions === null) return NOTHING;
       if (!earlier.some(isImmediate) && sameRenewal(meaningfulSchedule(observed), instructions)) return NOTHING;
       // The deferral is a renewal schedule: what the catalog refuses there is refused here too.
-      const refusal = renewalRefusal(subject, instructions);
+      const refusal = renewalRefusal(subject, instructions, earlier);
       const step = makeStep(subject, {
         ...base,
         timing: refusal === null ? "at-renewal" : "blocked",
-        reason: refusal === null ? `${why}; policy.reductions: defer reduces at renewal` : `${why}, and it cannot be deferred: ${refusal.reason}`,
+        reason: withNote(refusal === null ? `${why}; policy.reductions: defer reduces at renewal` : `${why}, and it cannot be deferred: ${refusal.reason}`, note),
         cost: renewalCost(subject, earlier, instructions),
         call: { kind: "schedule-renewal", instructions },
         ...(refusal === null ? {} : withFix(refusal.edits, refusal.purpose)),
       });
       return { steps: [step], warnings: [] };
     }
-    const refused = makeStep(subject, { ...base, timing: "blocked", reason: why, cost, call: { kind: "set-quantity", quantity: target }, ...reductionFix(subject) });
+    const refused = makeStep(subject, { ...base, timing: "blocked", reason: withNote(why, note), cost, call: { kind: "set-quantity", quantity: target }, ...reductionFix(subject) });
     return { steps: [refused], warnings: [] };
   },
 };

@@ -1,4 +1,4 @@
-import { makeStep } from "./support";
+import { makeStep } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** The friendly name follows the YAML (only an entry adopted by `id` can differ from it). */

@@ -1,5 +1,7 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
-import { dayText, makeStep, renewalAt, renewalValue, withFix } from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { renewalValue } from "./renewal";
+import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** Scheduled next-term instructions only exist on subscriptions that renew. */

@@ -1,4 +1,5 @@
-import { dayText, instantText, renewalAt, warning } from "./support";
+import { dayText, instantText, renewalAt } from "../domain/time";
+import { warning } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /**

@@ -1,18 +1,9 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
-import type { RenewalInstructions, YamlEdit } from "../domain/types";
-import {
-  defaultRenewal,
-  isImmediate,
-  makeStep,
-  meaningfulSchedule,
-  offerOf,
-  quantityAfter,
-  renewalOffers,
-  renewalValue,
-  sameRenewal,
-  withFix,
-  withoutRenewal,
-} from "./support";
+import type { PlanStep, RenewalInstructions, YamlEdit } from "../domain/types";
+import { dayText, renewalAt } from "../domain/time";
+import { offerOf, renewalOffers } from "./catalog";
+import { defaultRenewal, meaningfulSchedule, renewalValue, sameRenewal } from "./renewal";
+import { isImmediate, makeStep, quantityAfter, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
@@ -38,7 +29,7 @@ export const renewalSchedule: Rule = {
     if (wiped && sameRenewal(meaningfulSchedule(observed), target)) return NOTHING;
     // What renews without this step, so a lower renewal.quantity reads as the reduction it is.
     const from = renewalValue(current ?? defaultRenewal(observed, quantityAfter(observed, earlier)));
-    const refusal = renewalRefusal(subject, target);
+    const refusal = renewalRefusal(subject, target, earlier);
     if (refusal !== null) {
       const step = makeStep(subject, {
         ...base,
@@ -63,9 +54,35 @@ export const renewalSchedule: Rule = {
   },
 };
 
-/** What the catalog refuses about the next term: an offer it cannot renew into, a combination it does not sell, a seat count out of bounds. */
-export function renewalRefusal(subject: Subject, target: RenewalInstructions): { reason: string; edits: readonly YamlEdit[]; purpose: string } | null {
+/**
+ * What the catalog refuses about the next term — an offer it cannot renew into, a combination it
+ * does not sell, a seat count out of bounds — and what the backend cannot express (capabilities
+ * `renewalOffer`, `renewalQuantity`: the reason names the backend).
+ */
+export function renewalRefusal(
+  subject: Subject,
+  target: RenewalInstructions,
+  earlier: readonly PlanStep[] = [],
+): { reason: string; edits: readonly YamlEdit[]; purpose: string } | null {
   const { observed, catalog, desired } = subject;
+  const backend = subject.backend ?? "this backend";
+  if (subject.capabilities?.renewalOffer === false && target.offer !== observed.offer) {
+    return {
+      reason: `the ${backend} backend cannot schedule another offer for the renewal (${target.offer}): its renewal settings hold term and billing only`,
+      edits: withoutRenewal(desired, ["offer"]),
+      purpose: "to renew into the same offer (buy the other offer as a new entry, or upgrade)",
+    };
+  }
+  const after = quantityAfter(observed, earlier);
+  if (subject.capabilities?.renewalQuantity === false && target.quantity !== after) {
+    // A renewal.quantity goes; a deferred reduction (policy defer) keeps the seats instead.
+    const offset = subject.quantity - desired.quantity;
+    return {
+      reason: `the ${backend} backend cannot schedule a seat count for the renewal (${target.quantity} instead of ${after}): its renewal settings hold term and billing only`,
+      edits: desired.renewal?.quantity !== undefined ? withoutRenewal(desired, ["quantity"]) : [{ path: "quantity", value: after - offset }],
+      purpose: `to renew with the seats it has (then reduce inside the new term's cancellation window, which opens on ${dayText(renewalAt(observed.endDate))})`,
+    };
+  }
   const options = renewalOffers(catalog, observed.offer);
   if (!options.includes(target.offer)) {
     return {

@@ -1,14 +1,8 @@
 import type { PlanStep, RenewalInstructions, StepCost } from "../domain/types";
-import {
-  costDelta,
-  defaultRenewal,
-  isImmediate,
-  meaningfulSchedule,
-  quantityAfter,
-  refundableAt,
-  sameRenewal,
-  yearlyCost,
-} from "./support";
+import { costDelta, yearlyCost } from "./catalog";
+import { defaultRenewal, meaningfulSchedule, sameRenewal } from "./renewal";
+import { refundableAt } from "./seats";
+import { isImmediate, quantityAfter } from "./steps";
 import type { Subject } from "./types";
 
 /**

@@ -1,4 +1,5 @@
-import { costDelta, makeStep, offerOf, withFix, yearlyCost } from "./support";
+import { costDelta, offerOf, yearlyCost } from "./catalog";
+import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** The SKU's seat bounds (Partner Center answers 2002 outside them). */

@@ -1,5 +1,7 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { dayText, meaningfulSchedule, withFix } from "./support";
+import { dayText } from "../domain/time";
+import { meaningfulSchedule } from "./renewal";
+import { withFix } from "./steps";
 import type { RuleResult, Subject } from "./types";
 
 const WAITING: Readonly<Record<string, string>> = {

@@ -1,4 +1,6 @@
-import { dayText, plural, renewalAt, warning, yearlyCost } from "./support";
+import { dayText, renewalAt } from "../domain/time";
+import { yearlyCost } from "./catalog";
+import { plural, warning } from "./steps";
 import { NOTHING, type Rule } from "./types";
 
 /** A trial with auto-renew on becomes a paid subscription at its end; say so before it happens. */

@@ -1,4 +1,5 @@
 import type {
+  BackendCapabilities,
   Catalog,
   DesiredSubscription,
   ObservedSubscription,
@@ -29,6 +30,10 @@ export interface Subject {
   readonly assignedSeats: number | undefined;
   /** The entry's `upgrade:`, resolved against the tenant; undefined without one. */
   readonly upgrade: UpgradeSubject | undefined;
+  /** The backend's name (named in a downgrade's reason); absent in rule tests. */
+  readonly backend?: string;
+  /** What the backend can do; undefined: everything. */
+  readonly capabilities?: BackendCapabilities | undefined;
 }
 
 export interface UpgradeSubject {

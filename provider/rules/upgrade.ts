@@ -1,5 +1,7 @@
 import type { StepValue, YamlEdit } from "../domain/types";
-import { costDelta, dayText, makeStep, withFix, yearlyCost } from "./support";
+import { dayText } from "../domain/time";
+import { costDelta, yearlyCost } from "./catalog";
+import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**

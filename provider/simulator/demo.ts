@@ -1,4 +1,4 @@
-import { formatWireDate } from "../backends/partner-center/wire";
+import { formatWireDate } from "../wire/partner-center";
 import type { BillingCycle, Term } from "../domain/types";
 import { builtInCatalogData } from "./catalog";
 import { DAY_MS, HOUR_MS, startOfDay, termEnd } from "./dates";

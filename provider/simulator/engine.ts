@@ -6,7 +6,7 @@ import type {
   WireSubscription,
   WireTransition,
   WireTransitionEligibility,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import { CommerceContext } from "./commerce/context";
 import { customTermEndDates } from "./commerce/coterm";
 import { renderCustomer } from "./commerce/customers";

@@ -5,7 +5,7 @@ import {
   type WireLinks,
   type WireProduct,
   type WireSku,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import { CART_BODY, canonicalBody, ORDER_BODY, type Shape, SUBSCRIPTION_BODY, TRANSITION_BODY } from "./bodies";
 import type { SimCatalogOffer } from "./catalog";
 import type { Commerce } from "./engine";

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
+import { SIMULATOR_CLOCK_HEADER } from "../wire/simulator";
 import { ConfigError } from "../domain/errors";
 import { parseJsonText } from "./bodies";
+import { CloudCockpitFacade } from "./cloudcockpit/facade";
 import { CODES, faultBody, SimError } from "./errors";
-import { SimulatorService, type SimulatorServiceOptions } from "./service";
+import { SimulatorService, type SimResponse, type SimulatorServiceOptions, wellFormedPath } from "./service";
 import { authorize, tokenResponse } from "./tokens";
 
 /**
@@ -20,6 +21,8 @@ export interface SimulatorServerOptions extends SimulatorServiceOptions {
   readonly host?: string;
   /** Delay added to every API and token response (ms). @default 0 */
   readonly latencyMs?: number;
+  /** How long a CloudCockpit write stays invisible to reads (`/cloudcockpit`, real ms). @default 0 */
+  readonly cloudCockpitAsyncMs?: number;
   /**
    * Start every Partner Center (`/v1`) JSON response with a UTF-8 byte order mark, as some
    * Microsoft endpoints do, so clients are tested against it (`--bom`). Requests may always
@@ -46,6 +49,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const realNow = options.realNow ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const latencyMs = options.latencyMs ?? 0;
+  const cloudCockpit = new CloudCockpitFacade(service, { asyncMs: options.cloudCockpitAsyncMs ?? 0, realNow });
   const bom = options.bom === true;
 
   const server: Server = createServer((req, res) => {
@@ -55,7 +59,6 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://simulator");
     const method = (req.method ?? "GET").toUpperCase();
     let raw: string;
     try {
@@ -63,6 +66,15 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     } catch (e) {
       if (e instanceof SimError) return send(res, e.status, {}, e.body);
       throw e;
+    }
+    const url = requestUrl(req.url ?? "/");
+    if (!url) {
+      return send(
+        res,
+        400,
+        {},
+        faultBody(CODES.invalidInput, `Invalid request input: malformed URL ${JSON.stringify((req.url ?? "").slice(0, 200))}; send a path such as /v1/customers, percent-escaped as UTF-8`),
+      );
     }
 
     const token = TOKEN_PATH.exec(url.pathname);
@@ -75,6 +87,20 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
 
     if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res);
 
+    // The CloudCockpit API on the same engine (design §8): its own routes, token route and shapes.
+    if (/^\/cloudcockpit(\/|$)/i.test(url.pathname)) {
+      if (latencyMs) await sleep(latencyMs);
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      const answer = await cloudCockpit.handle({ method, path: url.pathname.slice("/cloudcockpit".length) || "/", query: url.searchParams, headers, raw });
+      const extra = { ...answer.headers, [SIMULATOR_CLOCK_HEADER]: service.now() };
+      if (answer.body === "") {
+        res.writeHead(answer.status, { "Content-Length": 0, ...extra });
+        return void res.end();
+      }
+      return send(res, answer.status, extra, answer.body);
+    }
+
     if (!/^\/v1(\/|$)/i.test(url.pathname)) {
       return send(res, 404, {}, faultBody(CODES.notFound, `No such resource: ${method} ${url.pathname}`));
     }
@@ -83,17 +109,11 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       service.logRequest(method, url.pathname, 401, header(req, "ms-requestid") ?? null);
       return send(res, 401, { "WWW-Authenticate": "Bearer" }, faultBody(CODES.unauthorized, refused), bom);
     }
-    let body: unknown;
-    try {
-      body = raw === "" ? undefined : parseJsonText(raw);
-    } catch {
-      return send(res, 400, {}, faultBody(CODES.invalidInput, "Invalid request input: the body is not JSON"), bom);
-    }
     if (latencyMs) await sleep(latencyMs);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-    const response = await service.handle({ method, path: url.pathname, query: url.searchParams, headers, body });
-    send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body, bom);
+    const response = await answerApiRequest(service, { method, path: url.pathname, query: url.searchParams, headers, body: raw });
+    send(res, response.status, response.headers, response.body, bom);
   }
 
   async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
@@ -173,6 +193,43 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return closed;
     },
   };
+}
+
+/** One Partner Center request as it arrived, the body still text. */
+export interface RawApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * The facade's answer to one Partner Center request once the caller is let in (the HTTP server
+ * checks the bearer token first): the body read as JSON, the service's answer, and the clock
+ * header. The HTTP server sends it; the embedded backend's in-process transport returns it
+ * (`config/backends.ts`), so both run the same code behind the socket.
+ */
+export async function answerApiRequest(service: SimulatorService, request: RawApiRequest): Promise<SimResponse> {
+  let body: unknown;
+  try {
+    body = request.body === "" ? undefined : parseJsonText(request.body);
+  } catch {
+    return { status: 400, headers: {}, body: faultBody(CODES.invalidInput, "Invalid request input: the body is not JSON") };
+  }
+  const response = await service.handle({ method: request.method, path: request.path, query: request.query, headers: request.headers, body });
+  return { ...response, headers: { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() } };
+}
+
+/** The request target as a URL; null unless it is a path (origin form) with well-formed escapes. */
+function requestUrl(target: string): URL | null {
+  if (target.startsWith("//") || !wellFormedPath(target.split("?")[0] ?? "")) return null;
+  try {
+    return new URL(target, "http://simulator");
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

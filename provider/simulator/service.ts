@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { formatWireDate } from "../backends/partner-center/wire";
+import { createHash, randomUUID } from "node:crypto";
+import { formatWireDate } from "../wire/partner-center";
 import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
 import { domainCatalog } from "./catalog";
@@ -8,7 +8,7 @@ import { catalogOf, Commerce, type SubscribedSkuIds } from "./engine";
 import { CODES, faultBody, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
 import { allowedMethods, matchRoute, type RouteResult } from "./routes";
-import type { SimFault, SimPartner, SimPending, SimState, StoredResponse } from "./state";
+import type { SimCustomer, SimFault, SimPartner, SimPending, SimState, StoredResponse } from "./state";
 import { StateStore } from "./store";
 
 /**
@@ -39,6 +39,8 @@ export interface SimulatorServiceOptions {
    * @default 1000
    */
   readonly replayLimit?: number;
+  /** A state-file lock not refreshed for this long is taken over (see {@link StateStore}). @default 10000 */
+  readonly lockStaleMs?: number;
   /**
    * Writes take effect this many ms of real time after they are accepted (`--async-ms`): a PATCH
    * answers 202 with `Location`, a transition `Started`, an order `pending`; meanwhile reads show
@@ -84,6 +86,9 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 500;
 /** Partner Center honours an `MS-RequestId` replay for this long. */
 const REPLAY_WINDOW_MS = DAY_MS;
 const REPLAY_HEADER = "ms-requestid";
+/** One clock move renews a monthly subscription at most this many years × 12 times. */
+const MAX_CLOCK_STEP_YEARS = 10;
+const MAX_CLOCK_STEP_MS = MAX_CLOCK_STEP_YEARS * 366 * DAY_MS;
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -108,7 +113,10 @@ export class SimulatorService {
     this.asyncMs = options.asyncMs ?? 0;
     this.subscribedSkuIds = options.subscribedSkuIds ?? "offer";
     this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
-    this.store = new StateStore(options.statePath, options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) });
+    this.store = new StateStore(options.statePath, {
+      ...(options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) }),
+      ...(options.lockStaleMs === undefined ? {} : { staleMs: options.lockStaleMs }),
+    });
   }
 
   /** Open the state file (creating the demo tenant when allowed and missing). */
@@ -134,6 +142,9 @@ export class SimulatorService {
   }
 
   private async respond(request: SimRequest, requestId: string | null): Promise<SimResponse> {
+    if (!wellFormedPath(request.path)) {
+      return failure(new SimError(400, CODES.invalidInput, `Invalid request input: malformed URL path ${JSON.stringify(request.path.slice(0, 200))}; percent-escape it as UTF-8 (encodeURIComponent)`));
+    }
     const matched = matchRoute(request.method, request.path);
     if (!matched) {
       const allowed = allowedMethods(request.path);
@@ -165,12 +176,13 @@ export class SimulatorService {
       return faultResponse(fault);
     }
 
-    await this.settle();
+    // Writes settle the accepted writes that are due (persisted); reads see them on a copy.
+    if (route.write) await this.settle();
     const run = (engine: Commerce): RouteResult =>
       route.run({ engine, params, query: request.query ?? new URLSearchParams(), headers: request.headers ?? {}, body: request.body, path: request.path });
     let response: SimResponse;
     try {
-      response = route.write ? await this.write(request, requestId, customerId, run) : await this.read(customerId, run);
+      response = route.write ? await this.write(request, requestId, customerId, run) : this.read(customerId, run);
     } catch (e) {
       if (e instanceof SimError) response = failure(e);
       else throw e;
@@ -182,20 +194,34 @@ export class SimulatorService {
     return response;
   }
 
-  /** A read: on the cached state, unless renewals are due for the customer (then a write). */
-  private async read(customerId: string | undefined, run: (engine: Commerce) => RouteResult): Promise<SimResponse> {
-    const engine = this.engine(this.store.read());
-    if (customerId === undefined || !engine.hasCustomer(customerId) || !engine.hasDueRenewals(customerId)) {
-      return success(run(engine));
-    }
-    let result: RouteResult | undefined;
-    await this.store.update((state) => {
-      const fresh = this.engine(state);
-      fresh.processRenewals(customerId);
-      result = run(fresh);
-      return fresh.changed;
-    });
-    return success(result as RouteResult);
+  /**
+   * A read never writes (design §6): renewals and expiries due at `now` are applied to a copy of
+   * the customer, and the next write to that customer persists the same result (renewal is a
+   * pure function of the stored subscription and `now`, its etag included), so what a read showed
+   * is what a later If-Match compares against.
+   */
+  private read(customerId: string | undefined, run: (engine: Commerce) => RouteResult): SimResponse {
+    const state = this.store.read();
+    const engine = this.engine(state);
+    if (customerId === undefined || !engine.hasCustomer(customerId)) return success(run(engine));
+    const customer = engine.customer(customerId);
+    const pending = (state.pending ?? []).filter((p) => p.customerId.toLowerCase() === customer.id.toLowerCase() && Date.parse(p.dueAt) <= this.realNow());
+    if (pending.length === 0 && !engine.hasDueRenewals(customerId)) return success(run(engine));
+    return success(run(this.advanced(state, customer, pending)));
+  }
+
+  /**
+   * An engine over a copy of `customer` with its due accepted writes and renewals applied, in the
+   * order a write applies them (the state file is not touched).
+   */
+  private advanced(state: SimState, customer: SimCustomer, pending: SimPending[]): Commerce {
+    const view: SimState = { ...state, customers: [structuredClone(customer)] };
+    if (pending.length > 0) view.pending = structuredClone(pending);
+    else delete view.pending;
+    const engine = this.engine(view);
+    engine.applyDuePending(this.realNow());
+    engine.processRenewals(customer.id);
+    return engine;
   }
 
   /**
@@ -221,7 +247,14 @@ export class SimulatorService {
             `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path}; use a new request id for each operation`,
           );
         }
-        response = { status: replay.status, headers: { ...(replay.headers ?? {}) }, body: structuredClone(replay.body) };
+        if (replay.requestHash !== undefined && replay.requestHash !== requestHash(request.method, request.body)) {
+          throw new SimError(
+            400,
+            CODES.requestIdReused,
+            `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path} with a different body; a retry must send the same body, a new operation a new request id`,
+          );
+        }
+                response = { status: replay.status, headers: { ...(replay.headers ?? {}) }, body: structuredClone(replay.body) };
         return false;
       }
       const pruned = pruneReplay(state, engine.now);
@@ -233,6 +266,7 @@ export class SimulatorService {
           at: formatWireDate(engine.now),
           method: request.method.toUpperCase(),
           path: request.path,
+          requestHash: requestHash(request.method, request.body),
           status: result.status,
           ...(result.headers ? { headers: { ...result.headers } } : {}),
           body: result.body,
@@ -295,7 +329,7 @@ export class SimulatorService {
   /** Consume one use of the first fault matching the request, if any. */
   private async takeFault(method: string, path: string): Promise<SimFault | null> {
     const matches = (f: SimFault): boolean =>
-      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && new RegExp(f.path).test(path);
+      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && path.length <= MAX_FAULT_PATH && faultPattern(f.path).test(path);
     if (!(this.store.read().faults ?? []).some(matches)) return null;
     let taken: SimFault | null = null;
     await this.store.update((state) => {
@@ -350,7 +384,7 @@ export class SimulatorService {
     const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     let target = 0;
     await this.settle();
-    await this.store.update((state) => {
+    await this.store.update((state, keepAlive) => {
       const current = this.engine(state).now;
       if (typeof body["now"] === "string") {
         target = parseInstant(body["now"]);
@@ -364,8 +398,23 @@ export class SimulatorService {
       } else {
         throw new SimError(400, CODES.invalidInput, 'Invalid request input: send {"now": ISO date} or {"advance": ISO duration such as "P8D"}');
       }
+      if (!Number.isFinite(target) || target < current) {
+        throw new SimError(
+          400,
+          CODES.invalidInput,
+          `Invalid request input: the clock never goes backwards (it is ${formatWireDate(current)}, asked for ${Number.isFinite(target) ? formatWireDate(target) : "an invalid instant"}); to start over, write a new state file`,
+        );
+      }
+      if (target - current > MAX_CLOCK_STEP_MS) {
+        throw new SimError(400, CODES.invalidInput, `Invalid request input: the clock moves at most ${MAX_CLOCK_STEP_YEARS} years per request (it is ${formatWireDate(current)}); advance in steps`);
+      }
       state.now = formatWireDate(target);
-      this.engine(state).processRenewals();
+      const engine = this.engine(state);
+      // Customer by customer, refreshing the lock: a big tenant over years takes a while.
+      for (const customer of state.customers) {
+        engine.processRenewals(customer.id);
+        keepAlive();
+      }
       return true;
     });
     return new Date(target).toISOString();
@@ -393,6 +442,27 @@ export class SimulatorService {
   snapshot(): SimState {
     return structuredClone(this.store.read());
   }
+}
+
+/** The fields of a subscription PATCH that ask for something; the rest is the resource as read. */
+const PATCH_FIELDS = ["quantity", "autoRenewEnabled", "friendlyName", "status", "scheduledNextTermInstructions"].map((f) => f.toLowerCase());
+
+/**
+ * What identifies a write beyond method and path: its body as JSON — for a PATCH, the fields it
+ * sets (a retry re-reads the subscription, so its etag and read-only fields differ, and it is
+ * still the same operation; another quantity under the same request id is not).
+ */
+function requestHash(method: string, body: unknown): string {
+  let identity = body ?? null;
+  if (method.toUpperCase() === "PATCH" && typeof body === "object" && body !== null && !Array.isArray(body)) {
+    identity = Object.fromEntries(
+      Object.entries(body as Record<string, unknown>)
+        .filter(([k]) => PATCH_FIELDS.includes(k.toLowerCase()))
+        .map(([k, v]) => [k.toLowerCase(), v] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  }
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
 }
 
 function success(result: RouteResult): SimResponse {
@@ -438,11 +508,8 @@ export function parseFault(input: unknown): SimFault {
   if (typeof input !== "object" || input === null) throw bad('send {"path": "<regex>", "status": 503, ...}');
   const f = input as Record<string, unknown>;
   if (typeof f["path"] !== "string") throw bad("path (a regular expression) is required");
-  try {
-    new RegExp(f["path"]);
-  } catch (e) {
-    throw bad(`path is not a regular expression (${(e as Error).message})`);
-  }
+  const unsafe = unsafePattern(f["path"]);
+  if (unsafe) throw bad(`path ${unsafe}`);
   const status = f["status"];
   if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) throw bad("status must be an HTTP status (100–599)");
   const count = f["count"] ?? 1;
@@ -464,4 +531,85 @@ export function parseFault(input: unknown): SimFault {
   if (typeof f["code"] === "string") fault.code = f["code"];
   if (typeof f["description"] === "string") fault.description = f["description"];
   return fault;
+}
+
+/** A path with a malformed percent-escape cannot name any resource: 400, as the service answers. */
+export function wellFormedPath(path: string): boolean {
+  if (!path.startsWith("/")) return false;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MAX_FAULT_PATTERN = 300;
+const MAX_FAULT_REPEATS = 2;
+/** Longer paths match no fault (they name no resource anyway). */
+const MAX_FAULT_PATH = 2048;
+const compiledPatterns = new Map<string, RegExp>();
+
+/** The compiled fault pattern; one that is unsafe (a hand-written state file) matches as a plain substring. */
+function faultPattern(source: string): RegExp {
+  let re = compiledPatterns.get(source);
+  if (!re) {
+    re = unsafePattern(source) === null ? new RegExp(source) : new RegExp(source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    if (compiledPatterns.size > 1000) compiledPatterns.clear();
+    compiledPatterns.set(source, re);
+  }
+  return re;
+}
+
+/**
+ * Why a fault's path pattern may not run (null: safe). Every request is tested against every
+ * armed fault, so a pattern with catastrophic backtracking would block the whole server: no
+ * backreferences, no lookarounds, and no repeated group (`*`, `+`, `{n,}`) that itself holds a
+ * repetition or an alternative — the shapes (`(a+)+`, `(a|a)*`) that backtrack exponentially.
+ */
+export function unsafePattern(source: string): string | null {
+  if (source.length > MAX_FAULT_PATTERN) return `is longer than ${MAX_FAULT_PATTERN} characters`;
+  try {
+    new RegExp(source);
+  } catch (e) {
+    return `is not a regular expression (${(e as Error).message})`;
+  }
+  if (/\\(?:[1-9]|k<)/.test(source)) return "uses a backreference; match the path with plain text and character classes";
+  if (/\(\?<?[=!]/.test(source)) return "uses a lookaround; match the path with plain text and character classes";
+  // Per open group: does it contain a quantifier or an alternation?
+  const stack: boolean[] = [];
+  let risky = false;
+  let repeats = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch === "[") {
+      // Skip a character class (quantifiers inside it are literals).
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+      continue;
+    }
+    if (ch === "(") {
+      stack.push(false);
+      continue;
+    }
+    if (ch === "|" || ch === "*" || ch === "+" || ch === "{") {
+      if (ch !== "|") repeats += 1;
+      if (stack.length > 0) stack[stack.length - 1] = true;
+      continue;
+    }
+    if (ch === ")") {
+      const inner = stack.pop() ?? false;
+      const next = source[i + 1];
+      if (inner && (next === "*" || next === "+" || next === "{")) risky = true;
+      // The group's own content counts for the enclosing group.
+      if (stack.length > 0 && inner) stack[stack.length - 1] = true;
+    }
+  }
+  if (risky) return "repeats a group that itself repeats or alternates (catastrophic backtracking); write it without nested repetition";
+  // Paths tested are at most MAX_FAULT_PATH long: two repetitions backtrack at most quadratically.
+  if (repeats > MAX_FAULT_REPEATS) return `has more than ${MAX_FAULT_REPEATS} repetitions (*, +, {n,m}); match a shorter, more specific part of the path`;
+  return null;
 }

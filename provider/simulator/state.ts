@@ -8,7 +8,7 @@ import type {
   WireScheduledNextTermInstructions,
   WireTransition,
   WireTransitionEvent,
-} from "../backends/partner-center/wire";
+} from "../wire/partner-center";
 import type { CatalogEntry } from "./catalog";
 
 /**
@@ -202,6 +202,8 @@ export interface StoredResponse {
   readonly at: string;
   readonly method: string;
   readonly path: string;
+  /** Hash of the request body: the same request id with another body is refused (absent in older files: not compared). */
+  readonly requestHash?: string;
   readonly status: number;
   /** Headers of the first response that a replay repeats (`Location` of a 202). */
   readonly headers?: Readonly<Record<string, string>>;

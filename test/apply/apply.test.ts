@@ -60,9 +60,10 @@ describe("apply", () => {
 
   it("upgrades once when the response was lost and the same steps run again", async () => {
     const p = await planned([EXCHANGE], { exchange: entryOf(EXCHANGE, { upgrade: { to: OFFERS.exchange2, acknowledge: "irreversible" } }) });
-    await tenant!.backend.service.addFault({ method: "POST", path: "/transitions$", status: 504, afterCommit: true });
+    // Lost on every attempt the client makes (5), so this run gives up after the upgrade happened.
+    await tenant!.backend.service.addFault({ method: "POST", path: "/transitions$", status: 504, afterCommit: true, count: 5 });
     const first = await applySubscription(steps(p, "exchange"), tenant!.backend, { customerId: TENANT });
-    expect(first.map((o) => [o.status, o.status === "failed" ? o.code : ""])).toEqual([["failed", "504"]]);
+    expect(first.map((o) => o.status)).toEqual(["failed"]);
     const again = await applySubscription(steps(p, "exchange"), tenant!.backend, { customerId: TENANT });
     expect(again.map((o) => o.status)).toEqual(["done"]);
     const subs = await tenant!.backend.listSubscriptions(TENANT);
@@ -74,7 +75,7 @@ describe("apply", () => {
 
   it("buys once when the checkout response was lost, and the follow-up steps use the new subscription", async () => {
     const p = await planned([], { entra: { offer: OFFERS.entraP1, term: "P1Y", billing: "annual", quantity: 5, autoRenew: false } });
-    await tenant!.backend.service.addFault({ method: "POST", path: "/checkout$", status: 504, afterCommit: true });
+    await tenant!.backend.service.addFault({ method: "POST", path: "/checkout$", status: 504, afterCommit: true, count: 5 });
     const first = await applySubscription(steps(p, "entra"), tenant!.backend, { customerId: TENANT });
     expect(first.map((o) => o.status)).toEqual(["failed", "skipped"]);
     const again = await applySubscription(steps(p, "entra"), tenant!.backend, { customerId: TENANT });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { tokenSourceFor } from "../../provider/backends/partner-center/auth";
-import { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import { tokenSourceFor } from "../../provider/client/auth";
+import { PartnerCenterBackend } from "../../provider/client/partner-center";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
 import { MAX_PAGES, pageGuard } from "../../provider/http/paging";
 import { redact, REDACTED, rememberSecret } from "../../provider/http/redact";
 import { RedirectingNetworkClient } from "../partner-center/redirecting-network-client";
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 function backend(): PartnerCenterBackend {
-  const b = new PartnerCenterBackend({ endpoint: server.url, credentials: { kind: "token", accessToken: "given-token-bounds" }, sleep: () => Promise.resolve(), timeoutMs: 2_000 });
+  const b = new PartnerCenterBackend({ endpoint: server.url, credentials: { kind: "token", accessToken: "given-token-bounds" }, priceList: builtInCatalogData(), sleep: () => Promise.resolve(), timeoutMs: 2_000 });
   backends.push(b);
   return b;
 }

@@ -10,6 +10,8 @@ export type Reply =
       readonly delayMs?: number;
       /** Sends the body one character at a time, this many ms apart (a stalled but live connection). */
       readonly trickleMs?: number;
+      /** Starts the JSON with a UTF-8 byte order mark, as some Partner Center answers do. */
+      readonly bom?: boolean;
     }
   /** Destroys the socket without an answer (a connection reset seen by the client). */
   | { readonly reset: true }
@@ -66,7 +68,7 @@ export async function startScriptServer(): Promise<ScriptServer> {
       setTimeout(() => {
         done();
         res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-        const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
+        const text = reply.body === undefined ? "" : `${reply.bom === true ? "\uFEFF" : ""}${JSON.stringify(reply.body)}`;
         if (reply.trickleMs === undefined) {
           res.end(text);
           return;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isDelegatedToken, type PartnerCenterCredentials, tokenSourceFor } from "../../provider/backends/partner-center/auth";
+import { isDelegatedToken, type PartnerCenterCredentials, tokenSourceFor } from "../../provider/client/auth";
 import { BackendError } from "../../provider/domain/errors";
 import { startScriptServer, type ScriptServer } from "../http/script-server";
 import { RedirectingNetworkClient } from "./redirecting-network-client";

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPartnerCenterBackend } from "../../provider/backends/partner-center/config";
-import { SimulatorBackend } from "../../provider/backends/simulator";
+import { createPartnerCenterBackend } from "../../provider/config/partner-center";
+import { openSimulatorBackend, type SimulatorBackend } from "../../provider/config/backends";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS, demoState } from "../../provider/simulator/demo";
 import type { SimState } from "../../provider/simulator/state";
 import { PARTNER, SECRET, SIM_NOW, startSimHarness, type SimHarness } from "./harness";
@@ -19,7 +19,7 @@ afterEach(async () => {
 async function embeddedOn(state: SimState): Promise<{ backend: SimulatorBackend; done: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "seatplan-embedded-"));
   writeFileSync(join(dir, "state.json"), JSON.stringify(state));
-  const backend = await SimulatorBackend.open({ statePath: join(dir, "state.json"), rateLimitPerMinute: 0 });
+  const backend = await openSimulatorBackend({ statePath: join(dir, "state.json"), rateLimitPerMinute: 0 });
   return { backend, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

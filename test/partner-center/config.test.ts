@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { partnerCenterConfig, type PartnerCenterSettings } from "../../provider/backends/partner-center/config";
+import { partnerCenterConfig, type PartnerCenterSettings } from "../../provider/config/partner-center";
 import { ConfigError } from "../../provider/domain/errors";
 
 const APP = { SEATPLAN_TENANT_ID: "t-1", SEATPLAN_CLIENT_ID: "c-1", SEATPLAN_CLIENT_SECRET: "fake-secret-7c1e9a" };

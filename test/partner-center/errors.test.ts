@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePartnerCenterFailure } from "../../provider/backends/partner-center/errors";
+import { describePartnerCenterFailure } from "../../provider/client/errors";
 import type { HttpFailure } from "../../provider/http/client";
 
 const answer = (status: number, body: unknown): HttpFailure => ({ method: "PATCH", path: "/v1/x", status, body, networkCode: null });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import type { PartnerCenterBackend } from "../../provider/client/partner-center";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import type { RequestLogEntry } from "../../provider/simulator/service";
 import type { SimCustomer, SimState, SimSubscription } from "../../provider/simulator/state";
@@ -180,9 +180,15 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe("fault matrix: every write completes exactly once", () => {
+/** Against a synchronous simulator, and one whose writes take effect 300 ms later (202, `Started`, `pending`). */
+const MODES = [
+  ["synchronous", 0],
+  ["asynchronous (--async-ms 300)", 300],
+] as const;
+
+describe.each(MODES)("fault matrix, %s: every write completes exactly once", (_mode, asyncMs) => {
   it.each(CASES)("%s survives %s", async (_w, _f, write, fault) => {
-    h = await startSimHarness();
+    h = await startSimHarness({ asyncMs });
     const backend = h.backend(fault.timeoutMs !== undefined ? { timeoutMs: fault.timeoutMs } : {});
     const before = await h.state();
     await fault.arm(h, write);
@@ -195,5 +201,9 @@ describe("fault matrix: every write completes exactly once", () => {
     const log = await until(h, (l) => faulted(l).length >= (fault.name === "connection reset" ? 1 : 2));
     expect(requestIds(log, write.method, write.path)).toBe(fault.name === "stale etag" ? 2 : 1);
     if (fault.waited !== undefined) expect(h.delays).toContain(fault.waited);
+    // The asynchronous run really met 202 Accepted for its PATCH.
+    if (asyncMs > 0 && write.method === "PATCH") expect(log.some((r) => r.method === "PATCH" && write.path.test(r.path) && r.status === 202)).toBe(true);
+    // Nothing accepted is left pending: the client waited until the write took effect.
+    expect((await h.state()).pending ?? []).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import type { PartnerCenterCredentials } from "../../provider/backends/partner-center/auth";
-import { PartnerCenterBackend, type PartnerCenterBackendOptions } from "../../provider/backends/partner-center/backend";
+import type { PartnerCenterCredentials } from "../../provider/client/auth";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
+import { PartnerCenterBackend, type PartnerCenterBackendOptions } from "../../provider/client/partner-center";
 import { demoState } from "../../provider/simulator/demo";
 import { startSimulatorServer, type SimulatorServer } from "../../provider/simulator/server";
 import type { SimFault, SimState } from "../../provider/simulator/state";
@@ -38,6 +39,13 @@ export interface SimHarnessOptions {
   readonly rateLimitPerMinute?: number;
   readonly realNow?: () => number;
   readonly latencyMs?: number;
+  /**
+   * The simulator's `--async-ms`: writes take effect this many ms of its real clock later. The
+   * harness then runs that clock itself (from the real clock at start, or `realNow`'s first value): each pause
+   * a backend asks for (a poll interval, a retry backoff) moves it on instead of waiting, so
+   * "later" is exact and nothing really sleeps. Backends poll 10 × 100 ms. @default 0
+   */
+  readonly asyncMs?: number;
 }
 
 export interface SimHarness {
@@ -52,6 +60,8 @@ export interface SimHarness {
   /** A partner-center backend on the simulator (through the fault proxy), real MSAL. */
   backend(overrides?: Partial<PartnerCenterBackendOptions>): PartnerCenterBackend;
   fault(fault: Partial<SimFault> & { path: string; status: number }): Promise<void>;
+  /** Moves the simulator's real clock on (only with `asyncMs`, where the harness runs it). */
+  advance(ms: number): void;
   requests(): Promise<RequestLogEntry[]>;
   state(): Promise<SimState>;
   close(): Promise<void>;
@@ -68,11 +78,15 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
   const statePath = join(dir, "state.json");
   const state: SimState = options.state ?? { ...demoState(SIM_NOW), partner: PARTNER };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
+  const asyncMs = options.asyncMs ?? 0;
+  let clock = options.realNow?.() ?? Date.now();
   const sim = await startSimulatorServer({
     statePath,
     port: 0,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
-    ...(options.realNow ? { realNow: options.realNow } : {}),
+    // Licences by Graph SKU id, as Partner Center reports them (the client maps them to offers).
+    subscribedSkuIds: "graph",
+    ...(asyncMs > 0 ? { asyncMs, realNow: () => clock } : options.realNow ? { realNow: options.realNow } : {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
   });
   const proxy = await startFaultProxy(sim.url);
@@ -92,14 +106,16 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
       const backend = new PartnerCenterBackend({
         endpoint: proxy.url,
         credentials: APP_USER,
+        priceList: builtInCatalogData(),
         msalSystem: { networkClient },
         sleep: (ms) => {
           delays.push(ms);
+          clock += ms;
           return Promise.resolve();
         },
         random: () => 0.5,
         timeoutMs: 2_000,
-        polling: { intervalMs: 10, maxPolls: 5 },
+        polling: asyncMs > 0 ? { intervalMs: 100, maxPolls: 10 } : { intervalMs: 10, maxPolls: 5 },
         log: (line) => log.push(line),
         ...overrides,
       });
@@ -107,6 +123,9 @@ export async function startSimHarness(options: SimHarnessOptions = {}): Promise<
       return backend;
     },
     fault: (fault) => admin(sim, "POST", "/_sim/faults", fault),
+    advance: (ms) => {
+      clock += ms;
+    },
     requests: () => admin<RequestLogEntry[]>(sim, "GET", "/_sim/requests"),
     state: () => admin<SimState>(sim, "GET", "/_sim/state"),
     async close() {

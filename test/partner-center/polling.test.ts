@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PartnerCenterBackend } from "../../provider/backends/partner-center/backend";
+import { PartnerCenterBackend } from "../../provider/client/partner-center";
+import { builtInCatalogData } from "../../provider/simulator/catalog";
 import { startScriptServer, type Reply, type ScriptServer } from "../http/script-server";
 
 /**
@@ -48,6 +49,7 @@ function backend(delays: number[]): PartnerCenterBackend {
   const b = new PartnerCenterBackend({
     endpoint: server.url,
     credentials: { kind: "token", accessToken: "given-token" },
+    priceList: builtInCatalogData(),
     polling: { intervalMs: 250, maxPolls: 3 },
     sleep: (ms) => {
       delays.push(ms);

@@ -36,12 +36,22 @@ afterEach(async () => {
   tenant = undefined;
 });
 
-describe("the rule table over Partner Center's REST API", () => {
+/**
+ * Twice: a synchronous simulator, and one whose writes take effect 300 ms later (a PATCH answered
+ * 202 + Location, a transition `Started`, an order `pending`), as Partner Center's do. Either way
+ * every write converges, and none is sent twice.
+ */
+const MODES = [
+  ["synchronous", 0],
+  ["asynchronous (--async-ms 300)", 300],
+] as const;
+
+describe.each(MODES)("the rule table over Partner Center's REST API, %s", (_mode, asyncMs) => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_name, scenario: Scenario) => {
     const now = scenario.now ?? NOW;
     const desired = scenarioDesired(scenario);
     tenant = await Tenant.of(stateOf(scenario));
-    h = await startSimHarness({ state: { ...stateOf(scenario), partner: PARTNER } });
+    h = await startSimHarness({ state: { ...stateOf(scenario), partner: PARTNER }, asyncMs });
     const backend = h.backend();
 
     const planned = await planWith(backend, desired, now);
@@ -54,5 +64,11 @@ describe("the rule table over Partner Center's REST API", () => {
       expect(ran.map((o) => [o.step.action, o.status, o.status === "failed" ? o.message : ""])).toEqual(ran.map((o) => [o.step.action, "done", ""]));
     }
     expect(shape(await planWith(backend, desired, now))).toEqual(scenario.replan ?? shape(planned).filter(([, , timing]) => timing === "blocked"));
+    // Each write went out once: no request id twice, and nothing pending is left behind.
+    const writes = (await h.requests()).filter((r) => (r.method === "PATCH" || r.method === "POST") && r.path.startsWith("/v1/"));
+    expect(new Set(writes.map((r) => r.msRequestId)).size).toBe(writes.length);
+    // The asynchronous run really met the service's later answers.
+    if (asyncMs > 0 && writes.some((r) => r.method === "PATCH")) expect(writes.filter((r) => r.status === 202).length).toBeGreaterThan(0);
+    expect((await h.state()).pending ?? []).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BACKEND_FACTORIES } from "../../provider/cli/backend-factory";
+import { BACKEND_FACTORIES } from "../../provider/config/backends";
 import type { CliIO } from "../../provider/cli/io";
 import { main } from "../../provider/cli/main";
 import { parseDesired } from "../../provider/desired";
@@ -61,17 +61,17 @@ describe("seatplan plan / export", () => {
 
   it("exits 1 for a backend it does not know", async () => {
     const file = write("l.yaml", yaml(APPS(3)));
-    env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    env["SEATPLAN_BACKEND"] = "teams-portal";
     expect(await run("plan", file)).toBe(1);
     // Other backends register themselves in the factory; the message lists whatever is there.
     const known = Object.keys(BACKEND_FACTORIES);
     expect(known).toContain("simulator");
-    expect(err).toEqual([`seatplan: SEATPLAN_BACKEND=cloudcockpit is not a backend seatplan knows: use ${known.join(" or ")}\n`]);
+    expect(err).toEqual([`seatplan: SEATPLAN_BACKEND=teams-portal is not a backend seatplan knows: use ${known.join(" or ")}\n`]);
   });
 
   it("takes the backend and its state file from flags over the environment", async () => {
     const file = write("l.yaml", yaml(APPS(3)));
-    env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    env["SEATPLAN_BACKEND"] = "teams-portal";
     writeFileSync(join(dir, "flag.json"), JSON.stringify(demoState(Date.parse(NOW))));
     expect(await run("plan", file, "--backend", "simulator", "--state", "flag.json", "--format", "json")).toBe(0);
     expect(existsSync(state())).toBe(false);
@@ -110,7 +110,7 @@ describe("seatplan plan / export", () => {
   it("exits 1 when the backend fails, naming the customer", async () => {
     demo();
     expect(await run("plan", write("l.yaml", yaml(APPS(3), "00000000-0000-4000-8000-000000000000")))).toBe(1);
-    expect(err.join("")).toMatch(/^seatplan: customer rockit \(tenant 00000000-0000-4000-8000-000000000000\): simulator: /);
+    expect(err.join("")).toMatch(/^seatplan: customer rockit \(tenant 00000000-0000-4000-8000-000000000000\): simulator: 403 20002 /);
   });
 
   it.each([

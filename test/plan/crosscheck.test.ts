@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { applySubscription } from "../../provider/apply";
 import type { PlanStep } from "../../provider/domain/types";
-import { describeEdits } from "../../provider/rules/support";
+import { describeEdits } from "../../provider/rules/steps";
 import { applyFix, desiredOf, shape, stateOf, Tenant, TENANT, yamlOf } from "./fixtures";
 import { SCENARIOS } from "./scenarios";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { SimulatorBackend } from "../../provider/backends/simulator";
+import { openSimulatorBackend, type SimulatorBackend } from "../../provider/config/backends";
 import { parseDesired } from "../../provider/desired";
 import type { DesiredState, DesiredSubscription, Plan, YamlEdit } from "../../provider/domain/types";
 import { observe } from "../../provider/observe";
@@ -219,7 +219,9 @@ export class Tenant {
     const dir = mkdtempSync(join(tmpdir(), "seatplan-plan-"));
     const statePath = join(dir, "simulator.json");
     writeFileSync(statePath, JSON.stringify(state));
-    return new Tenant(await SimulatorBackend.open({ statePath, createIfMissing: false, rateLimitPerMinute: 0 }), dir);
+    // Retries and polls without real pauses: the simulator's clock is its own.
+    const client = { sleep: () => Promise.resolve() };
+    return new Tenant(await openSimulatorBackend({ statePath, createIfMissing: false, rateLimitPerMinute: 0, client }), dir);
   }
 
   async plan(desired: DesiredState, at?: string): Promise<Plan> {

@@ -15,7 +15,13 @@ describe("observe", () => {
     tenant.backend.service.clearRequests();
   });
   afterEach(() => tenant.close());
-  const log = (): string[] => tenant.backend.requests().map((r) => `${r.method} ${r.path}`).sort();
+  // Customer reads only: the catalog (`/v1/products…`) is read once per backend, not per customer.
+  const log = (): string[] =>
+    tenant.backend
+      .requests()
+      .filter((r) => r.path.startsWith("/v1/customers/"))
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
   const quickstart = (): string => readFileSync(join(__dirname, "..", "..", "examples", "quickstart", "licences.yaml"), "utf8");
   const rockit = `/v1/customers/${DEMO_CUSTOMERS.rockit}`;
   const northwind = `/v1/customers/${DEMO_CUSTOMERS.northwind}`;
@@ -53,6 +59,29 @@ customers:
 `;
     await observe(desiredOf(yaml), tenant.backend);
     expect(log()).toEqual([`GET ${northwind}/subscriptions`, `GET ${rockit}/subscriptions`]);
+  });
+
+  it.each`
+    renewal | usage
+    ${2}    | ${true}
+    ${9}    | ${false}
+  `("a renewal quantity of $renewal (3 seats now) reads licence usage: $usage", async ({ renewal, usage }) => {
+    const yaml = `version: 1
+customers:
+  rockit:
+    tenantId: ${DEMO_CUSTOMERS.rockit}
+    subscriptions:
+      apps-for-business:
+        id: ${DEMO_SUBSCRIPTIONS.appsForBusiness}
+        offer: CFQ7TTC0LH1G:0001
+        term: P1Y
+        billing: annual
+        quantity: 3
+        renewal:
+          quantity: ${String(renewal)}
+`;
+    await observe(desiredOf(yaml), tenant.backend);
+    expect(log()).toEqual([...(usage ? [`GET ${rockit}/subscribedskus`] : []), `GET ${rockit}/subscriptions`]);
   });
 
   it("asks for end dates only for aligned purchases", async () => {

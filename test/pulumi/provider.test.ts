@@ -345,8 +345,8 @@ describe("create, update, read and delete against the embedded simulator", () =>
     const sim = await openSimulator(statePath);
     await sim.service.addFault({ method: "PATCH", path: `/subscriptions/${DEMO_SUBSCRIPTIONS.appsForBusiness}$`, status: 400, code: "800002", description: "Simulated refusal" });
     const error = await provider.update(DEMO_SUBSCRIPTIONS.appsForBusiness, olds, { ...more, entry: { ...more.entry, quantity: 6 } }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(
-      `rockit/apps-for-business: increase-quantity 5 → 6 failed [800002]: simulator: Simulated refusal [PATCH /v1/customers/${ROCKIT}/subscriptions/${DEMO_SUBSCRIPTIONS.appsForBusiness} → 400 800002]\n` +
+    expect((error as Error).message.replace(/MS-RequestId [0-9a-f-]+/, "MS-RequestId <id>")).toBe(
+      `rockit/apps-for-business: increase-quantity 5 → 6 failed [800002]: simulator: 400 800002 Simulated refusal; check the request (PATCH /v1/customers/${ROCKIT}/subscriptions/${DEMO_SUBSCRIPTIONS.appsForBusiness}, MS-RequestId <id>)\n` +
         "  hint: run `pulumi refresh` to read the subscription as it is now, then `pulumi preview` (or `seatplan plan`) to see what the rules allow",
     );
     // A partial failure: the provider host records the subscription with these outputs.

@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import type { AuditRecord } from "../../provider/audit";
-import type { SimulatorBackend } from "../../provider/backends/simulator";
 import { main } from "../../provider/cli/main";
+import type { SimulatorBackend } from "../../provider/config/backends";
 import type { Plan } from "../../provider/domain/types";
 import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import { Harness, type OperationResult } from "../harness/engine";
@@ -350,5 +350,16 @@ describe("examples/quickstart itself, as the README runs it", () => {
     expect(up.errors).toEqual([]);
     expect(steps(up)).toEqual(all("create"));
     expect(steps(await h.up())).toEqual(all("same"));
+  });
+
+  it("40 days on (terms ended, renewals due on read), preview diffs the renewed subscriptions and leaves the simulator file byte-identical", async () => {
+    const simulatorPath = path.join(dir, "simulator.json");
+    const later = new Date(Date.parse(DEMO_NOW) + 40 * 86_400_000).toISOString();
+    const state = JSON.parse(fs.readFileSync(simulatorPath, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(simulatorPath, `${JSON.stringify({ ...state, now: later }, null, 2)}\n`);
+    const before = fs.readFileSync(simulatorPath, "utf8");
+    const result = await h.preview({ providerEnv: { SEATPLAN_NOW: later } });
+    expect(result.steps).toHaveLength(QUICKSTART_NAMES.length);
+    expect(fs.readFileSync(simulatorPath, "utf8")).toBe(before);
   });
 });

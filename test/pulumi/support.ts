@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SimulatorBackend } from "../../provider/backends/simulator";
+import { openSimulatorBackend, type SimulatorBackend } from "../../provider/config/backends";
 import type { SubscriptionEntry, SubscriptionInputs } from "../../provider/pulumi";
 import { packageVersion } from "../../provider/pulumi/version";
 import { DEMO_CUSTOMERS, demoState } from "../../provider/simulator/demo";
@@ -28,7 +28,7 @@ export function writeDemoState(file: string): string {
 
 /** A second handle on a simulator state file, for looking at it and changing it behind the provider's back. */
 export function openSimulator(statePath: string): Promise<SimulatorBackend> {
-  return SimulatorBackend.open({ statePath, createIfMissing: false, rateLimitPerMinute: 0 });
+  return openSimulatorBackend({ statePath, createIfMissing: false, rateLimitPerMinute: 0 });
 }
 
 /**

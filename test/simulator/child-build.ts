@@ -35,7 +35,8 @@ export function buildForChildren(entries: readonly string[]): string {
     writeFileSync(target.replace(/\.ts$/, ".js"), outputText);
     for (const match of source.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)["'](\.[^"']+)["']/g)) {
       const base = resolve(dirname(file), match[1] ?? "");
-      const found = [`${base}.ts`, join(base, "index.ts"), base].find((p) => existsSync(p));
+      // `import("./x.js")` (dynamic imports keep their extension under node16) is the source x.ts.
+      const found = [`${base}.ts`, ...(base.endsWith(".js") ? [base.replace(/\.js$/, ".ts")] : []), join(base, "index.ts"), base].find((p) => existsSync(p));
       if (found && !seen.has(found)) queue.push(found);
     }
   }

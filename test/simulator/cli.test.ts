@@ -63,7 +63,9 @@ describe("seatplan simulator (in process)", () => {
     const subs = (await read(`/v1/customers/${customerId}/subscriptions`)) as { items: { id: string; quantity: number }[] };
     const sub = subs.items[0] as { id: string; quantity: number };
     const path = `/v1/customers/${customerId}/subscriptions/${sub.id}`;
-    const res = await fetch(`${url}${path}`, { method: "PATCH", body: JSON.stringify({ quantity: sub.quantity + 1 }) });
+    // GET-modify-PATCH: the simulator requires the etag read, as it guards against lost updates.
+    const current = await read(path);
+    const res = await fetch(`${url}${path}`, { method: "PATCH", body: JSON.stringify({ ...current, quantity: sub.quantity + 1 }) });
     expect([res.status, res.headers.get("location")]).toEqual([202, path]);
     await expect.poll(async () => (await read(path))["quantity"], { timeout: 5000, interval: 20 }).toBe(sub.quantity + 1);
     const skus = (await read(`/v1/customers/${customerId}/subscribedskus`)) as { items: { productSku: { id: string } }[] };

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SimulatorBackend } from "../../provider/backends/simulator";
+import { openSimulatorBackend, type SimulatorBackend } from "../../provider/config/backends";
 import type { ObservedSubscription } from "../../provider/domain/types";
 import { DEMO_CUSTOMERS, DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import { tempDir } from "./helpers";
@@ -13,7 +13,7 @@ import { tempDir } from "./helpers";
 const DAY = 86_400_000;
 
 async function demoAt(clock: string): Promise<{ now: number; subs: Map<string, ObservedSubscription>; backend: SimulatorBackend }> {
-  const backend = await SimulatorBackend.open({ statePath: join(tempDir(), "demo.json"), realNow: () => Date.parse(clock) });
+  const backend = await openSimulatorBackend({ statePath: join(tempDir(), "demo.json"), realNow: () => Date.parse(clock) });
   const subs = new Map<string, ObservedSubscription>();
   for (const c of Object.values(DEMO_CUSTOMERS)) for (const s of await backend.listSubscriptions(c)) subs.set(s.id, s);
   return { now: Date.parse(await backend.now()), subs, backend };

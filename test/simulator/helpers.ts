@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BillingCycle, Term } from "../../provider/domain/types";
-import { formatWireDate } from "../../provider/backends/partner-center/wire";
+import { formatWireDate } from "../../provider/wire/partner-center";
 import { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from "../../provider/simulator/server";
 import type { SeatLotRecord, SimCustomer, SimState, SimSubscription } from "../../provider/simulator/state";
 

@@ -160,7 +160,9 @@ describe("optimistic concurrency (2055 on a stale etag)", () => {
     ${"the current etag in the body"}   | ${200} | ${null}
     ${"a stale etag in the body"}       | ${400} | ${"2055"}
     ${"a stale If-Match header"}        | ${400} | ${"2055"}
-    ${"no etag at all"}                 | ${200} | ${null}
+    ${"a current body etag and a stale If-Match"} | ${400} | ${"2055"}
+    ${"the current If-Match only"}      | ${200} | ${null}
+    ${"no etag at all"}                 | ${400} | ${"800002"}
   `("a PATCH with $how answers $status $code", async ({ how, status, code }) => {
     given("2026-06-01T00:00:00Z");
     const current = await sim.call("GET", subPath());
@@ -171,9 +173,21 @@ describe("optimistic concurrency (2055 on a stale etag)", () => {
     if (how === "the current etag in the body") res = await patch(sim, { quantity: 6 });
     else if (how === "a stale etag in the body") res = await sim.call("PATCH", subPath(), body);
     else if (how === "a stale If-Match header") res = await sim.call("PATCH", subPath(), { quantity: 6 }, { "If-Match": etag });
-    else res = await sim.call("PATCH", subPath(), { quantity: 6 });
+    else if (how === "a current body etag and a stale If-Match") res = await patch(sim, { quantity: 6 }, undefined, { "If-Match": etag });
+    else if (how === "the current If-Match only") {
+      const fresh = (await sim.call("GET", subPath())).body["attributes"] as { etag: string };
+      res = await sim.call("PATCH", subPath(), { quantity: 6 }, { "If-Match": `"${fresh.etag}"` });
+    } else res = await sim.call("PATCH", subPath(), { quantity: 6 });
     expect(res.status).toBe(status);
-    if (code) {
+    if (code === "800002") {
+      // Without an etag the PATCH would overwrite a change made since the client's read.
+      expect(res.body).toEqual(
+        fault(
+          code,
+          "Invalid request input: the subscription's etag is required: GET 22222222-2222-4222-8222-222222222222, change the fields and PATCH the whole resource back with its attributes.etag (or send it as If-Match)",
+        ),
+      );
+    } else if (code) {
       expect(res.body).toEqual(fault(code, "Etag is no longer valid: subscription 22222222-2222-4222-8222-222222222222 changed since it was read; GET it again and re-apply the change"));
     } else expect(res.body["quantity"]).toBe(6);
   });
@@ -251,7 +265,8 @@ describe("requests the simulator does not know", () => {
     ${"DELETE"} | ${subPath()}                                      | ${405} | ${"NotFound"} | ${`Method not allowed: DELETE ${subPath()}; this path takes GET, PATCH`}
     ${"PATCH"}  | ${`/v1/customers/${CUSTOMER}/subscriptions/customTermEndDates`} | ${405} | ${"NotFound"} | ${`Method not allowed: PATCH /v1/customers/${CUSTOMER}/subscriptions/customTermEndDates; this path takes GET`}
     ${"GET"}    | ${"/v1/nothing"}                                  | ${404} | ${"NotFound"} | ${"No such resource: GET /v1/nothing; the simulator serves the Partner Center paths of design §6 (/v1/customers…, /v1/products…)"}
-    ${"GET"}    | ${"/v1/customers/%E0%A4%A"}                       | ${404} | ${"NotFound"} | ${"No such resource: GET /v1/customers/%E0%A4%A; the simulator serves the Partner Center paths of design §6 (/v1/customers…, /v1/products…)"}
+    ${"GET"}    | ${"/v1/customers/%E0%A4%A"}                       | ${400} | ${"800002"} | ${'Invalid request input: malformed URL "/v1/customers/%E0%A4%A"; send a path such as /v1/customers, percent-escaped as UTF-8'}
+    ${"POST"}   | ${"/%E0%A4%A/oauth2/token"}                       | ${400} | ${"800002"} | ${'Invalid request input: malformed URL "/%E0%A4%A/oauth2/token"; send a path such as /v1/customers, percent-escaped as UTF-8'}
   `("$method $path answers $status $code and what to do", async ({ method, path, status, code, description }) => {
     given("2026-01-11T00:00:00Z");
     const res = await sim.call(method, path);

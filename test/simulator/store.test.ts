@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -144,5 +145,58 @@ const subscription = customer + "/subscriptions/22222222-2222-4222-8222-22222222
     const names = subs.slice(1).map((s) => s.friendlyName).sort();
     const expected = ["a", "b"].flatMap((who) => Array.from({ length: perWriter }, (_, i) => `${who}-${i}`)).sort();
     expect(names).toEqual(expected);
+  });
+});
+
+describe("three processes and a transaction longer than the stale period", () => {
+  let build: string;
+  beforeAll(() => {
+    build = buildForChildren(["provider/simulator/store.ts"]);
+    // long: one transaction busy for BUSY ms without refreshing the lock (blind), +1000 seats.
+    // quick: COUNT transactions of +1 seat each. Each prints how many of its writes were acknowledged.
+    writeFileSync(
+      join(build, "writer.js"),
+      `"use strict";
+const { appendFileSync } = require("node:fs");
+const { StateStore } = require("./dist/provider/simulator/store.js");
+const [statePath, staleMs, kind, amount] = process.argv.slice(2);
+const store = new StateStore(statePath, { staleMs: Number(staleMs) });
+(async () => {
+  let acked = 0;
+  if (kind === "long") {
+    await store.update((s) => {
+      appendFileSync(statePath + ".started", "run ");
+      const end = Date.now() + Number(amount);
+      while (Date.now() < end) { /* simulated-time work, not refreshing the lock */ }
+      s.customers[0].subscriptions[0].quantity += 1000;
+      return true;
+    });
+    acked = 1000;
+  } else {
+    for (let i = 0; i < Number(amount); i++) {
+      await store.update((s) => { s.customers[0].subscriptions[0].quantity += 1; return true; });
+      acked += 1;
+    }
+  }
+  process.stdout.write(String(acked));
+})().catch((e) => { console.error(e); process.exit(1); });
+`,
+    );
+  });
+
+  it("lose no acknowledged write: the long one runs again on the newer state instead of renaming its old one over it", async () => {
+    const path = stateFile();
+    const staleMs = 300;
+    const long = run(process.execPath, [join(build, "writer.js"), path, String(staleMs), "long", "1500"]);
+    await expect.poll(() => existsSync(`${path}.started`), { timeout: 10_000, interval: 20 }).toBe(true);
+    // Both quick writers find the lock held, wait for it to go stale, take it over and write.
+    const quick = ["a", "b"].map(() => run(process.execPath, [join(build, "writer.js"), path, String(staleMs), "quick", "20"]));
+    const acked = (await Promise.all([long, ...quick])).map((r) => Number(r.stdout));
+    const result = JSON.parse(readFileSync(path, "utf8")) as SimState;
+    expect(acked).toEqual([1000, 20, 20]);
+    expect(result.customers[0]?.subscriptions[0]?.quantity).toBe(1 + 1000 + 20 + 20);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    // The quick writers did take the lock over mid-transaction: the long change ran a second time.
+    expect(readFileSync(`${path}.started`, "utf8")).toBe("run run ");
   });
 });

@@ -11,7 +11,7 @@ import {
   transitionEligibilityFromWire,
   type WireSubscribedSku,
   type WireSubscription,
-} from "../../provider/backends/partner-center/wire";
+} from "../../provider/wire/partner-center";
 import { isBackendError } from "../../provider/domain/errors";
 
 /** The one mapping between Partner Center JSON and domain types (pure). */

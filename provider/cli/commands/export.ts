@@ -7,7 +7,8 @@ import { Document, isScalar, Scalar, visit } from "yaml";
 import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
-import { dayText, meaningfulSchedule, renewalAt } from "../../rules/support";
+import { dayText, renewalAt } from "../../domain/time";
+import { meaningfulSchedule } from "../../rules/renewal";
 import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 

@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { DEFAULT_SIMULATOR_STATE } from "../../config/backends";
 import { ConfigError } from "../../domain/errors";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../../simulator/service";
 import { startSimulatorServer } from "../../simulator/server";
 import { type CliIO, EXIT } from "../io";
 
-/** Default state file of the simulator (design §5, `SEATPLAN_SIMULATOR_STATE`). */
-export const DEFAULT_SIMULATOR_STATE = ".seatplan/simulator.json";
 
 export interface SimulatorCommandOptions {
   readonly state?: string;

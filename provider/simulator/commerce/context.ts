@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { formatWireDate, offerKeyOf } from "../../backends/partner-center/wire";
+import { formatWireDate, offerKeyOf } from "../../wire/partner-center";
 import type { BillingCycle, CatalogOffer, Term } from "../../domain/types";
 import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY, type SimCatalog } from "../catalog";
 import { HOUR_MS, utcMs } from "../dates";

@@ -1,4 +1,4 @@
-import { formatWireDate, type WireCustomTermEndDate } from "../../backends/partner-center/wire";
+import { formatWireDate, type WireCustomTermEndDate } from "../../wire/partner-center";
 import type { Term } from "../../domain/types";
 import { lastMonthEndOnOrBefore, startOfDay, termEnd, utcMs } from "../dates";
 import type { SimCustomer } from "../state";

@@ -1,4 +1,4 @@
-import type { WireCustomer } from "../../backends/partner-center/wire";
+import type { WireCustomer } from "../../wire/partner-center";
 import type { SimCustomer } from "../state";
 import type { CommerceContext } from "./context";
 

@@ -4,7 +4,7 @@ import {
   offerKeyOf,
   type WireCart,
   type WireCartLineItem,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import type { CatalogOffer, Term } from "../../domain/types";
 import { DEFAULT_CURRENCY } from "../catalog";
 import { DAY_MS, startOfDay, termEnd, utcMs } from "../dates";

@@ -1,4 +1,4 @@
-import { formatWireDate } from "../../backends/partner-center/wire";
+import { formatWireDate } from "../../wire/partner-center";
 import { renewalAt, startOfDay, termEnd, utcMs } from "../dates";
 import type { SimSubscription } from "../state";
 import type { CommerceContext } from "./context";

@@ -4,7 +4,7 @@ import {
   offerKeyOf,
   type WireScheduledNextTermInstructions,
   type WireSubscription,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import type { CatalogOffer } from "../../domain/types";
 import { DAY_MS, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "../dates";
 import { CODES, SimError } from "../errors";
@@ -97,14 +97,10 @@ export function patchSubscription(
   if (sub.status === "deleted") {
     throw new SimError(400, CODES.deleted, `Cannot update a subscription with deleted status (${sub.id} was cancelled); buy a new subscription instead`);
   }
-  const attributes = patch["attributes"];
-  const sentEtag =
-    typeof attributes === "object" && attributes !== null && typeof (attributes as Record<string, unknown>)["etag"] === "string"
-      ? ((attributes as Record<string, unknown>)["etag"] as string)
-      : ifMatch;
-  if (sentEtag !== undefined && sentEtag !== etagOf(sub)) {
-    throw new SimError(400, CODES.staleEtag, `Etag is no longer valid: subscription ${sub.id} changed since it was read; GET it again and re-apply the change`);
-  }
+  // Every etag sent must be the current one (body and If-Match alike), and one must be sent:
+  // a PATCH without an etag would silently overwrite a change made since the client's read.
+  // (An accepted write applied later was checked when it was accepted.)
+  if (!applying) checkEtags(sub, patch, ifMatch);
 
   const offer = ctx.offerOf(sub);
   const has = (name: string): boolean => patch[name] !== undefined;
@@ -299,4 +295,20 @@ function sameSchedule(a: unknown, b: WireScheduledNextTermInstructions | null): 
     x.quantity === b.quantity &&
     endOf(x.customTermEndDate) === endOf(b.customTermEndDate)
   );
+}
+
+/** Every etag sent (body and If-Match) is the current one, and at least one is sent. */
+function checkEtags(sub: SimSubscription, patch: Record<string, unknown>, ifMatch: string | undefined): void {
+  const attributes = patch["attributes"];
+  const bodyEtag =
+    typeof attributes === "object" && attributes !== null && typeof (attributes as Record<string, unknown>)["etag"] === "string"
+      ? ((attributes as Record<string, unknown>)["etag"] as string)
+      : undefined;
+  const sent = [bodyEtag, ifMatch].filter((e): e is string => e !== undefined);
+  if (sent.length === 0) {
+    throw invalidInput(`the subscription's etag is required: GET ${sub.id}, change the fields and PATCH the whole resource back with its attributes.etag (or send it as If-Match)`);
+  }
+  if (sent.some((e) => e.replace(/^W\//, "").replace(/^"(.*)"$/, "$1") !== etagOf(sub))) {
+    throw new SimError(400, CODES.staleEtag, `Etag is no longer valid: subscription ${sub.id} changed since it was read; GET it again and re-apply the change`);
+  }
 }

@@ -4,7 +4,7 @@ import {
   offerKeyOf,
   type WireEligibilityError,
   type WireTransitionEligibility,
-} from "../../backends/partner-center/wire";
+} from "../../wire/partner-center";
 import { utcMs } from "../dates";
 import { CODES, SimError } from "../errors";
 import type { SimSubscription, SimTransition } from "../state";

@@ -1,4 +1,4 @@
-import { offerKeyOf, type WireSubscribedSku } from "../../backends/partner-center/wire";
+import { offerKeyOf, type WireSubscribedSku } from "../../wire/partner-center";
 import type { CommerceContext } from "./context";
 
 

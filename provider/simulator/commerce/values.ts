@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { formatWireDate } from "../../backends/partner-center/wire";
+import { formatWireDate } from "../../wire/partner-center";
 import type { BillingCycle, Term } from "../../domain/types";
 import { parseInstant, utcMs } from "../dates";
 import { CODES, SimError } from "../errors";

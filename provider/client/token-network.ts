@@ -1,5 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import { rememberSecret } from "../../http/redact";
+import { rememberSecret } from "../http/redact";
 
 /** Token responses carry these credentials; each joins the redaction set as it arrives. */
 const TOKEN_FIELDS = ["access_token", "refresh_token", "id_token"] as const;

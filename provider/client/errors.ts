@@ -1,5 +1,5 @@
-import type { FailureDescription, HttpFailure } from "../../http/client";
-import { apiFaultFrom } from "./wire";
+import type { FailureDescription, HttpFailure } from "../http/client";
+import { apiFaultFrom } from "../wire/partner-center";
 
 /**
  * What to do about each Partner Center error code (reference/partner-center.md §5.2). The API's

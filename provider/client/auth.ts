@@ -5,9 +5,9 @@ import {
   ConfidentialClientApplication,
   type NodeSystemOptions,
 } from "@azure/msal-node";
-import { BackendError } from "../../domain/errors";
-import type { AccessTokenSource } from "../../http/client";
-import { type Redactor, redactorFor, rememberSecret } from "../../http/redact";
+import { BackendError } from "../domain/errors";
+import type { AccessTokenSource } from "../http/client";
+import { type Redactor, redactorFor, rememberSecret } from "../http/redact";
 import { guardedNetworkClient } from "./token-network";
 
 /** Client credentials flow (app-only). */

@@ -1,4 +1,4 @@
-import { BackendError } from "../../domain/errors";
+import { BackendError } from "../domain/errors";
 import type {
   BillingCycle,
   CatalogItemId,
@@ -13,7 +13,7 @@ import type {
   SubscriptionStatus,
   Term,
   TransitionEligibility,
-} from "../../domain/types";
+} from "../domain/types";
 
 /**
  * Partner Center JSON shapes (`/v1/...`) as the commerce simulator serves them and the REST
@@ -66,13 +66,6 @@ export interface ApiFault {
 
 /** Partner Center's own continuation header for collection paging. */
 export const CONTINUATION_HEADER = "MS-ContinuationToken";
-
-/**
- * Not Partner Center: the simulator's HTTP facade reports its explicit clock on every API
- * response, so a REST client plans at the instant the simulated tenant is in (the embedded
- * backend's `now()`). Partner Center sends no such header; the real clock applies there.
- */
-export const SIMULATOR_CLOCK_HEADER = "X-Seatplan-Simulator-Now";
 
 // ---------------------------------------------------------------------------------------------
 // Customers
@@ -184,7 +177,8 @@ export interface WireCart {
 export interface WireOrderLineItem {
   readonly lineItemNumber: number;
   readonly offerId: string;
-  readonly subscriptionId: string;
+  /** Absent while the order is `pending` and the line is not provisioned yet (reference-2026 §3). */
+  readonly subscriptionId?: string;
   readonly termDuration: string;
   readonly transactionType: string;
   readonly friendlyName: string;
@@ -201,6 +195,14 @@ export interface WireOrder {
   readonly creationDate: string;
   readonly status: string;
   readonly attributes: WireAttributes;
+}
+
+/** `GET …/orders/{id}/provisioningstatus`: one item per order line. */
+export interface WireOrderLineProvisioning {
+  readonly lineItemNumber: number;
+  /** `fulfilled`, `Unfulfilled`, `PrefulfillmentPending` (casing varies). */
+  readonly status: string;
+  readonly quantityProvisioningInformation?: readonly unknown[];
 }
 
 export interface WireCartCheckoutResult {
@@ -313,6 +315,15 @@ export interface WireSku {
   readonly maximumQuantity: number;
   readonly isTrial: boolean;
   readonly supportedBillingCycles: readonly string[];
+  /**
+   * Partner Center: may change without notice. `provisioningId` is the licence's Graph/Entra SKU
+   * id (what `subscribedskus` reports as `productSku.id`), `provisioningString` its part number.
+   */
+  readonly dynamicAttributes?: {
+    readonly provisioningId?: string;
+    readonly provisioningString?: string;
+    readonly upgradeTargetOffers?: readonly string[];
+  };
   readonly attributes: WireAttributes;
 }
 
@@ -527,12 +538,21 @@ export function customTermEndDateFromWire(json: WireCustomTermEndDate): CustomTe
   };
 }
 
-/** Seats assigned to users per `PRODUCT:SKU` (entries whose id is not an offer key are skipped). */
-export function licenceUsageFromWire(items: readonly WireSubscribedSku[]): LicenceUsage {
+/**
+ * Seats assigned to users per `PRODUCT:SKU`. Partner Center reports each licence by its
+ * Graph SKU id (`productSku.id`) and part number (`skuPartNumber`): `offerOf` turns those into the
+ * offer (through the catalog's `provisioningId`); an id that is already `PRODUCT:SKU` is taken as
+ * it is; a licence no offer is known for is left out.
+ */
+export function licenceUsageFromWire(
+  items: readonly WireSubscribedSku[],
+  offerOf: (sku: WireSubscribedSku["productSku"]) => OfferKey | undefined = () => undefined,
+): LicenceUsage {
   const usage: Record<OfferKey, number> = {};
   for (const item of items) {
-    const key = item.productSku.id;
-    if (splitCatalogItemId(key)?.availabilityId !== null) continue;
+    const id = item.productSku.id;
+    const key = splitCatalogItemId(id)?.availabilityId === null ? id : offerOf(item.productSku);
+    if (key === undefined) continue;
     usage[key] = (usage[key] ?? 0) + item.consumedUnits;
   }
   return usage;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NodeSystemOptions } from "@azure/msal-node";
-import { BackendError, isBackendError } from "../../domain/errors";
+import { BackendError, isBackendError } from "../domain/errors";
 import type {
   BillingCycle,
   Catalog,
@@ -18,16 +18,17 @@ import type {
   TransitionEligibility,
   TransitionRequest,
   TransitionResult,
-} from "../../domain/types";
-import { HttpClient, type HttpRequest } from "../../http/client";
-import { deriveRequestId } from "../../http/idempotency";
-import { pageGuard } from "../../http/paging";
-import { type Redactor, redactorFor } from "../../http/redact";
-import type { RetryPolicy } from "../../http/retry";
-import { builtInCatalogData } from "../../simulator/catalog";
-import type { Backend, BackendCapabilities, WriteOptions } from "../backend";
-import { type PartnerCenterCredentials, type PartnerCenterTokenSource, tokenSourceFor } from "./auth";
+} from "../domain/types";
+import { type AccessTokenSource, HttpClient, type HttpRequest, type HttpResponse } from "../http/client";
+import { deriveRequestId } from "../domain/ids";
+import { pageGuard } from "../http/paging";
+import { type Redactor, redactorFor } from "../http/redact";
+import type { RetryPolicy } from "../http/retry";
+import type { Transport } from "../http/transport";
+import type { Backend, BackendCapabilities, WriteOptions } from "../backends/backend";
+import { type PartnerCenterCredentials, tokenSourceFor } from "./auth";
 import { describePartnerCenterFailure } from "./errors";
+import { ServerClock } from "./server-clock";
 import {
   cartLineItemFor,
   customerFromWire,
@@ -39,7 +40,6 @@ import {
   parseBillingCycle,
   parseTerm,
   renewalInstructionsToWire,
-  SIMULATOR_CLOCK_HEADER,
   splitCatalogItemId,
   subscriptionFromWire,
   transitionEligibilityFromWire,
@@ -50,17 +50,23 @@ import {
   type WireCollection,
   type WireCustomer,
   type WireCustomTermEndDate,
+  type WireOrder,
+  type WireOrderLineProvisioning,
   type WireProduct,
   type WireSku,
   type WireSubscribedSku,
   type WireSubscription,
   type WireTransition,
   type WireTransitionEligibility,
-} from "./wire";
+  type WireTransitionEvent,
+} from "../wire/partner-center";
 
 export const DEFAULT_ENDPOINT = "https://api.partnercenter.microsoft.com";
 
-/** How long to wait for an asynchronous result (a transition, a new subscription to appear). */
+/**
+ * How long to wait for an asynchronous result: a change answered 202 Accepted, a change still
+ * pending (409 800082), a transition `Started`, an order `pending`, a new subscription to appear.
+ */
 export interface PollingOptions {
   /** Pause between two reads. @default 2000 */
   readonly intervalMs: number;
@@ -68,9 +74,28 @@ export interface PollingOptions {
   readonly maxPolls: number;
 }
 
-/** Configuration of the Partner Center backend. */
-export interface PartnerCenterBackendOptions {
-  readonly credentials: PartnerCenterCredentials;
+/** A source of bearer tokens, with what the client must know about them. */
+export type ClientTokenSource = AccessTokenSource & {
+  /** App+user tokens: calls that need a user (subscribedskus) are possible. */
+  readonly delegated: boolean;
+  /** Strings to blank in every error and log line. */
+  readonly secrets: readonly string[];
+};
+
+/** Configuration of the Partner Center client: `credentials` (through MSAL) or `tokens`. */
+export interface PartnerCenterBackendOptions extends PartnerCenterClientOptions {
+  readonly credentials?: PartnerCenterCredentials;
+  /** A token source given as is (the embedded simulator's, which needs no credentials). */
+  readonly tokens?: ClientTokenSource;
+}
+
+export interface PartnerCenterClientOptions {
+  /** The name printed in plans (`Backend.name`). @default "partner-center" */
+  readonly name?: string;
+  /** What carries each request. @default HTTPS to `endpoint` (axios) */
+  readonly transport?: Transport;
+  /** What the server behind the transport can do, where it differs from Partner Center's. */
+  readonly capabilities?: Partial<BackendCapabilities>;
   /** REST base URL (`SEATPLAN_ENDPOINT`). @default "https://api.partnercenter.microsoft.com" */
   readonly endpoint?: string;
   /** Token authority (`SEATPLAN_AUTHORITY`). @default `https://login.microsoftonline.com/<tenantId>` */
@@ -81,10 +106,10 @@ export interface PartnerCenterBackendOptions {
   readonly country?: string;
   /**
    * List prices, families, ranks and upgrade paths, keyed by `PRODUCT:SKU`: the Partner Center
-   * catalog API has none of them (prices live in separately downloaded price sheets). @default
-   * the built-in catalog data (the simulator's, illustrative EUR list prices)
+   * catalog API has none of them (prices live in separately downloaded price sheets).
+   * Configuration passes seatplan's built-in catalog data (`config/partner-center.ts`).
    */
-  readonly priceList?: Catalog;
+  readonly priceList: Catalog;
   /** Customers per page of `GET /v1/customers`. @default 500 */
   readonly pageSize?: number;
   /** Requests in flight per customer. @default 4 */
@@ -102,22 +127,33 @@ export interface PartnerCenterBackendOptions {
 }
 
 const DEFAULT_POLLING: PollingOptions = { intervalMs: 2000, maxPolls: 30 };
+/** Partner Center's "the subscription is not ready to be updated" (a change is still pending). */
+const NOT_READY = "800082";
+/** Partner Center's "the etag is no longer valid". */
+const STALE_ETAG = "2055";
 const SEGMENTS: readonly Segment[] = ["commercial", "education", "government", "nonprofit"];
 const CONTINUATION = "MS-ContinuationToken";
 
 const enc = encodeURIComponent;
 
 /**
- * The `Backend` port over the Partner Center REST API (design §5). Reads are one call per
- * customer; every write is GET-modify-PATCH of the full subscription with its etag (re-read and
- * retried once on 2055); purchases are cart + checkout with request ids derived from the
- * purchase's idempotency key, so a replay buys once.
+ * The one Partner Center client (conventions #14): the `Backend` port over the Partner Center
+ * REST protocol (design §5), whatever carries the requests — HTTPS to the service or to the
+ * simulator's facade, or the simulator's request handler in this process (the embedded
+ * default). Reads are one call per customer; every write is GET-modify-PATCH of the full
+ * subscription with its etag (re-read and retried once on 2055), followed until it shows when
+ * the service answers 202 Accepted, and waited out when another change is still pending
+ * (409 800082); purchases are cart + checkout with request ids derived from the purchase's
+ * idempotency key, so a replay buys once, and a `pending` order is followed to its
+ * subscription; transitions are followed until `Completed`. Every wait is bounded
+ * ({@link PollingOptions}) and says what it waits for when it gives up.
  */
 export class PartnerCenterBackend implements Backend {
-  readonly name = "partner-center";
+  readonly name: string;
   readonly capabilities: BackendCapabilities;
   private readonly http: HttpClient;
-  private readonly tokens: PartnerCenterTokenSource;
+  private readonly tokens: ClientTokenSource;
+  private readonly clock = new ServerClock();
   private readonly redact: Redactor;
   private readonly country: string;
   private readonly priceList: Catalog;
@@ -125,19 +161,25 @@ export class PartnerCenterBackend implements Backend {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly newId: () => string;
   private catalog: Promise<Catalog> | undefined;
+  /** Offers by licence: Graph SKU id (lower case) and `part:` + part number, from the catalog's SKUs. */
+  private readonly licences = new Map<string, OfferKey>();
 
   constructor(private readonly options: PartnerCenterBackendOptions) {
-    this.tokens = tokenSourceFor(options.credentials, {
-      ...(options.authority !== undefined ? { authority: options.authority } : {}),
-      ...(options.msalSystem !== undefined ? { msalSystem: options.msalSystem } : {}),
-      ...(options.now !== undefined ? { now: options.now } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    this.name = options.name ?? "partner-center";
+    if (options.tokens === undefined && options.credentials === undefined) throw new Error("the Partner Center client needs credentials or a token source");
+    this.tokens =
+      options.tokens ??
+      tokenSourceFor(options.credentials as PartnerCenterCredentials, {
+        ...(options.authority !== undefined ? { authority: options.authority } : {}),
+        ...(options.msalSystem !== undefined ? { msalSystem: options.msalSystem } : {}),
+        ...(options.now !== undefined ? { now: options.now } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
     this.redact = redactorFor(this.tokens.secrets);
     this.newId = options.newId ?? randomUUID;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.country = options.country ?? "US";
-    this.priceList = options.priceList ?? builtInCatalogData();
+    this.priceList = options.priceList;
     this.polling = options.polling ?? DEFAULT_POLLING;
     this.capabilities = {
       // subscribedskus is app+user only (reference §1.3).
@@ -146,16 +188,22 @@ export class PartnerCenterBackend implements Backend {
       cancelAtTermEnd: false,
       customTermEndDates: true,
       transitions: true,
+      ...options.capabilities,
     };
     this.http = new HttpClient({
       baseUrl: options.endpoint ?? DEFAULT_ENDPOINT,
       auth: this.tokens,
       secrets: this.tokens.secrets,
-      describe: describePartnerCenterFailure,
+      // A server other than Partner Center (the embedded simulator) is named in every error.
+      describe: this.name === "partner-center" ? describePartnerCenterFailure : (f) => {
+        const d = describePartnerCenterFailure(f);
+        return { ...d, message: `${this.name}: ${d.message}` };
+      },
       newId: this.newId,
       sleep: this.sleep,
       headers: { "MS-PartnerCenter-Application": "seatplan" },
-      clockHeader: SIMULATOR_CLOCK_HEADER,
+      observe: (response) => this.clock.observe(response.headers),
+      ...(options.transport !== undefined ? { transport: options.transport } : {}),
       ...(options.retryPolicy !== undefined ? { policy: options.retryPolicy } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrencyPerCustomer !== undefined ? { concurrencyPerScope: options.concurrencyPerCustomer } : {}),
@@ -166,12 +214,13 @@ export class PartnerCenterBackend implements Backend {
   }
 
   /**
-   * The clock of the server answered last: the simulator's facade reports its explicit clock
-   * (so a plan over HTTP is computed at the instant the simulated tenant is in); Partner Center
-   * reports none, and the real clock applies.
+   * The clock of the server answered last: a simulator reports its explicit clock (so a plan is
+   * computed at the instant the simulated tenant is in); Partner Center reports none, and the
+   * real clock applies. Asked before any answer arrived, one small read finds out.
    */
-  now(): Promise<IsoDate> {
-    return Promise.resolve(this.http.serverClock() ?? new Date((this.options.now ?? Date.now)()).toISOString());
+  async now(): Promise<IsoDate> {
+    if (!this.clock.hasAnswered()) await this.http.request({ method: "GET", path: "/v1/customers", query: { size: 1 } }).catch(() => undefined);
+    return this.clock.current() ?? new Date((this.options.now ?? Date.now)()).toISOString();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -222,8 +271,12 @@ export class PartnerCenterBackend implements Backend {
         "AppUserRequired",
       );
     }
-    const items = await this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId });
-    return licenceUsageFromWire(items);
+    const [items] = await Promise.all([
+      this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId }),
+      // The catalog's SKUs say which offer a Graph SKU id stands for (read once per backend).
+      this.getCatalog(),
+    ]);
+    return licenceUsageFromWire(items, (sku) => this.licences.get(sku.id.toLowerCase()) ?? (sku.skuPartNumber ? this.licences.get(`part:${sku.skuPartNumber.toUpperCase()}`) : undefined));
   }
 
   /** Read once per backend: products, SKUs and availabilities, merged with the price list. */
@@ -280,20 +333,21 @@ export class PartnerCenterBackend implements Backend {
         checkout.requestId,
       );
     }
-    const line = (result.orders ?? []).flatMap((o) => o.lineItems).find((l) => l.subscriptionId);
-    if (!line) {
+    const order = (result.orders ?? [])[0];
+    if (!order) {
       throw new BackendError(
-        `the checkout of ${request.offer} returned no subscription (MS-RequestId ${checkout.requestId}); look for it in Partner Center before running again`,
+        `the checkout of ${request.offer} returned no order (MS-RequestId ${checkout.requestId}); look for it in Partner Center before running again`,
         502,
         "InvalidResponse",
         checkout.requestId,
       );
     }
+    const subscriptionId = await this.subscriptionOfOrder(customerId, order, request.offer, checkout.requestId);
     // Orders can take minutes to show their subscriptions (reference §5.6).
     return this.poll(
-      () => this.getSubscription(customerId, line.subscriptionId).catch((e: unknown) => (isBackendError(e) && e.status === 404 ? null : Promise.reject(e))),
+      () => this.getSubscription(customerId, subscriptionId).catch((e: unknown) => (isBackendError(e) && e.status === 404 ? null : Promise.reject(e))),
       (s): s is ObservedSubscription => s !== null,
-      `subscription ${line.subscriptionId} of the new order has not appeared`,
+      `subscription ${subscriptionId} of the new order has not appeared`,
     );
   }
 
@@ -336,22 +390,32 @@ export class PartnerCenterBackend implements Backend {
   async transition(customerId: string, subscriptionId: string, request: TransitionRequest, options?: WriteOptions): Promise<TransitionResult> {
     const target = (await this.eligibilities(customerId, subscriptionId)).find((e) => offerKeyOf(e.catalogItemId) === request.to);
     const eligible = target?.eligibilities.some((e) => e.isEligible) ?? false;
-    if (!target || !eligible) {
+    const notEligible = (serviceSays?: string): BackendError => {
       const why = target?.eligibilities.flatMap((e) => e.errors.map((x) => x.description)).join("; ") || "not among its transition eligibilities";
-      throw new BackendError(
-        this.redact(`subscription ${subscriptionId} cannot be upgraded to ${request.to}: ${why}; pick an upgrade.to the subscription is eligible for`),
+      return new BackendError(
+        this.redact(`subscription ${subscriptionId} cannot be upgraded to ${request.to}: ${why}${serviceSays ? ` (${serviceSays})` : ""}; pick an upgrade.to the subscription is eligible for`),
         400,
         "TransitionNotEligible",
       );
-    }
+    };
+    // Without a request id there is nothing to replay: an ineligible upgrade is refused here.
+    // With one, this may be the same upgrade run again after its answer was lost (the source is
+    // no longer eligible because it is done): the service replays its first answer, or refuses.
+    if ((!target || !eligible) && options?.requestId === undefined) throw notEligible();
     const path = `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}/transitions`;
-    const started = await this.http.request<WireTransition>({
-      method: "POST",
-      path,
-      body: transitionRequestToWire(request, target.catalogItemId),
-      requestId: options?.requestId ?? this.newId(),
-      scope: customerId,
-    });
+    let started: HttpResponse<WireTransition>;
+    try {
+      started = await this.http.request<WireTransition>({
+        method: "POST",
+        path,
+        body: transitionRequestToWire(request, target?.catalogItemId ?? request.to),
+        requestId: options?.requestId ?? this.newId(),
+        scope: customerId,
+      });
+    } catch (e) {
+      if ((!target || !eligible) && isBackendError(e) && e.status >= 400 && e.status < 500) throw notEligible(`${e.status} ${e.code}`);
+      throw e;
+    }
     const done = await this.awaitTransition(customerId, path, started.body);
     const targetId = done.toSubscriptionId ?? request.toSubscriptionId;
     if (!targetId) {
@@ -386,9 +450,16 @@ export class PartnerCenterBackend implements Backend {
 
   /**
    * GET-modify-PATCH of the full resource with its etag. `change` returns null when the
-   * subscription is already as wanted (a replayed write then makes no call). A stale etag (2055)
-   * means someone else wrote in between: re-read and try once more, under a new request id
-   * because the body differs.
+   * subscription is already as wanted (a replayed write then makes no call, and a change that
+   * has landed ends the wait). Partner Center's answers to the PATCH:
+   * - 200: done.
+   * - 202 Accepted with `Location` (the subscription): the change is applied later; the
+   *   subscription is read there until it shows (bounded).
+   * - 409 800082: another change is still pending; wait, re-read, and only if the wanted state
+   *   has not arrived meanwhile, write again — computed from the fresh read, never the old body.
+   * - 400 2055 (stale etag): someone else wrote in between; re-read and try once more.
+   * A write computed from a new read goes under a new request id (derived: a replay of the
+   * whole operation still acts once), because its body differs.
    */
   private async update(
     customerId: string,
@@ -398,26 +469,116 @@ export class PartnerCenterBackend implements Backend {
   ): Promise<ObservedSubscription> {
     const requestId = options?.requestId ?? this.newId();
     const path = `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}`;
+    let staleRetried = false;
+    let notReady = 0;
     for (let round = 1; ; round++) {
       const current = await this.readWire(customerId, subscriptionId);
       const body = await change(current);
       if (body === null) return subscriptionFromWire(current, customerId);
       const etag = current.attributes?.etag;
+      let res: HttpResponse<WireSubscription>;
       try {
-        const res = await this.http.request<WireSubscription>({
+        res = await this.http.request<WireSubscription>({
           method: "PATCH",
           path,
           body,
           ...(etag !== undefined ? { headers: { "If-Match": etag } } : {}),
-          requestId: round === 1 ? requestId : deriveRequestId(requestId, `etag-retry-${round}`),
+          requestId: round === 1 ? requestId : deriveRequestId(requestId, `reread-${round}`),
           scope: customerId,
         });
-        return subscriptionFromWire(res.body, customerId);
       } catch (e) {
-        if (round === 1 && isBackendError(e) && e.code === "2055") continue;
+        if (!isBackendError(e)) throw e;
+        if (e.code === STALE_ETAG && !staleRetried) {
+          staleRetried = true;
+          continue;
+        }
+        if (e.code === NOT_READY) {
+          notReady += 1;
+          if (notReady >= this.polling.maxPolls) {
+            throw new BackendError(
+              `subscription ${subscriptionId} is still not ready to be updated after ${notReady} tries (another change to it is pending, 409 ${NOT_READY}); run again once Partner Center shows that change`,
+              409,
+              NOT_READY,
+              e.requestId,
+            );
+          }
+          await this.sleep(this.polling.intervalMs);
+          continue;
+        }
         throw e;
       }
+      if (res.status !== 202) return subscriptionFromWire(res.body, customerId);
+      return this.awaitAccepted(customerId, subscriptionId, res, change);
     }
+  }
+
+  /**
+   * A PATCH answered 202 Accepted: the service applies it later and its `Location` names the
+   * subscription. Reads it until the wanted state shows (reads show the old state until then).
+   */
+  private async awaitAccepted(
+    customerId: string,
+    subscriptionId: string,
+    accepted: HttpResponse<unknown>,
+    change: (current: WireSubscription) => WireSubscription | null | Promise<WireSubscription | null>,
+  ): Promise<ObservedSubscription> {
+    const location = accepted.headers["location"];
+    const path = location !== undefined && location !== "" ? linkPath(location) : `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}`;
+    await this.sleep(this.polling.intervalMs);
+    const done = await this.poll(
+      async () => {
+        const current = (await this.http.request<WireSubscription>({ method: "GET", path, scope: customerId })).body;
+        return { current, pending: (await change(current)) !== null };
+      },
+      (r) => !r.pending,
+      `the change to subscription ${subscriptionId} was accepted (202, MS-RequestId ${accepted.requestId}) but does not show yet; check it in Partner Center, then run again (a re-plan shows what is left)`,
+    );
+    return subscriptionFromWire(done.current, customerId);
+  }
+
+  /**
+   * The subscription a checkout bought. A `pending` order may list its lines without a
+   * `subscriptionId` until they are provisioned (reference-2026 §3): the order, then the
+   * subscriptions filed under it, are read until one names it; the provisioning status says
+   * what is awaited when the wait runs out. An order in error (or partly) bought nothing to
+   * continue with.
+   */
+  private async subscriptionOfOrder(customerId: string, first: WireOrder, offer: OfferKey, requestId: string): Promise<string> {
+    const named = (o: WireOrder): string | undefined => o.lineItems.find((l) => l.subscriptionId)?.subscriptionId;
+    const failed = (o: WireOrder): boolean => ["error", "partial success", "partialsuccess", "cancelled"].includes(o.status.trim().toLowerCase());
+    const refuse = (o: WireOrder): never => {
+      throw new BackendError(
+        this.redact(`the order ${o.id} for ${offer} ended as ${o.status.trim()} (MS-RequestId ${requestId}); check it in Partner Center and buy again if nothing was provisioned`),
+        502,
+        "OrderFailed",
+        requestId,
+      );
+    };
+    const id = named(first);
+    if (id !== undefined) return id;
+    if (failed(first)) return refuse(first);
+    const base = `/v1/customers/${enc(customerId)}`;
+    let order = first;
+    for (let n = 1; n <= this.polling.maxPolls; n++) {
+      await this.sleep(this.polling.intervalMs);
+      order = (await this.http.request<WireOrder>({ method: "GET", path: `${base}/orders/${enc(first.id)}`, scope: customerId })).body;
+      const fromOrder = named(order);
+      if (fromOrder !== undefined) return fromOrder;
+      if (failed(order)) return refuse(order);
+      const filed = await this.collect<WireSubscription>({ method: "GET", path: `${base}/subscriptions`, query: { order_id: first.id }, scope: customerId });
+      const fromList = filed[0]?.id;
+      if (fromList !== undefined) return fromList;
+    }
+    const lines = await this.collect<WireOrderLineProvisioning>({ method: "GET", path: `${base}/orders/${enc(first.id)}/provisioningstatus`, scope: customerId }).catch(
+      () => [] as WireOrderLineProvisioning[],
+    );
+    const awaited = lines.map((l) => `line ${l.lineItemNumber} ${l.status}`).join(", ") || `order ${order.status.trim()}`;
+    throw new BackendError(
+      `the order ${first.id} for ${offer} has not named its subscription after ${this.polling.maxPolls} reads (${awaited}; MS-RequestId ${requestId}); run again later: the same purchase finds the order instead of buying twice`,
+      504,
+      "StillPending",
+      requestId,
+    );
   }
 
   private async eligibilities(customerId: string, subscriptionId: string): Promise<WireTransitionEligibility[]> {
@@ -435,7 +596,9 @@ export class PartnerCenterBackend implements Backend {
     if (!operationId) throw new BackendError("the transition started without an operation id; check it in Partner Center", 502, "InvalidResponse");
     const done = await this.poll(
       async () => {
-        const items = await this.collect<WireTransition>({ method: "GET", path, query: { operationId }, scope: customerId });
+        // The .NET SDK's collection says `items`; Microsoft's sample says `transition`.
+        const res = await this.http.request<{ items?: WireTransition[]; transition?: WireTransition[] } | undefined>({ method: "GET", path, query: { operationId }, scope: customerId });
+        const items = res.body?.items ?? res.body?.transition ?? [];
         // The history may hold earlier transitions of the subscription (or not list this one
         // yet): only our operation id says how ours is doing.
         return items.find((t) => t.operationId === operationId) ?? started;
@@ -444,7 +607,7 @@ export class PartnerCenterBackend implements Backend {
       `the transition ${operationId} is still running; check it in Partner Center, then run again (the plan will see the upgrade once it completes)`,
     );
     if (transitionState(done) === "failed") {
-      const why = (done.events ?? []).flatMap((e) => (e.errors ?? []).map((x) => x.description)).join("; ") || "no reason given";
+      const why = eventsOf(done).flatMap((e) => (e.errors ?? []).map((x) => x.description)).join("; ") || "no reason given";
       throw new BackendError(this.redact(`the transition ${operationId} failed: ${why}`), 400, "TransitionFailed");
     }
     return done;
@@ -530,6 +693,10 @@ export class PartnerCenterBackend implements Backend {
             const availability = availabilities.find((a) => a.isPurchasable);
             if (!availability) return null;
             const key = `${product.id}:${sku.id}`;
+            const provisioningId = sku.dynamicAttributes?.provisioningId;
+            const part = sku.dynamicAttributes?.provisioningString;
+            if (provisioningId) this.licences.set(provisioningId.toLowerCase(), key);
+            if (part) this.licences.set(`part:${part.toUpperCase()}`, key);
             const extra = extras.get(key);
             const segment = availability.segment.toLowerCase() as Segment;
             return {
@@ -581,8 +748,14 @@ function safeBilling(value: string): BillingCycle | null {
   }
 }
 
+/** Events as Partner Center spells them in either casing (`events` / `Events`). */
+function eventsOf(t: WireTransition): readonly WireTransitionEvent[] {
+  return t.events ?? (t as { readonly Events?: readonly WireTransitionEvent[] }).Events ?? [];
+}
+
 function transitionState(t: WireTransition): "completed" | "failed" | "running" {
-  const status = (t.status ?? t.events?.at(-1)?.status ?? "").toLowerCase();
+  // Partner Center's own sample says `"Started "`, trailing space included.
+  const status = (t.status ?? eventsOf(t).at(-1)?.status ?? "").trim().toLowerCase();
   if (status === "completed" || status === "succeeded") return "completed";
   if (status === "failed") return "failed";
   return "running";
@@ -596,6 +769,13 @@ function sameInstructions(a: WireSubscription["scheduledNextTermInstructions"], 
     a.product.skuId === b.product.skuId &&
     a.product.termDuration.toUpperCase() === b.product.termDuration.toUpperCase() &&
     a.product.billingCycle.toLowerCase() === b.product.billingCycle.toLowerCase() &&
-    Date.parse(a.customTermEndDate ?? "") === Date.parse(b.customTermEndDate ?? "")
+    sameInstant(a.customTermEndDate, b.customTermEndDate)
   );
+}
+
+/** Two optional wire dates name the same instant (both absent counts as the same). */
+function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+  const x = a == null || a === "" ? null : Date.parse(a);
+  const y = b == null || b === "" ? null : Date.parse(b);
+  return x === y || (x !== null && y !== null && Number.isNaN(x) && Number.isNaN(y));
 }

@@ -1,6 +1,7 @@
-import { ConfigError } from "../../domain/errors";
-import type { PartnerCenterCredentials } from "./auth";
-import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterBackendOptions } from "./backend";
+import { ConfigError } from "../domain/errors";
+import { builtInCatalogData } from "../simulator/catalog";
+import type { PartnerCenterCredentials } from "../client/auth";
+import { DEFAULT_ENDPOINT, PartnerCenterBackend, type PartnerCenterClientOptions } from "../client/partner-center";
 
 /** The configuration values of the partner-center backend (design §5), by environment variable name. */
 export interface PartnerCenterSettings {
@@ -96,10 +97,12 @@ export function partnerCenterConfig(settings: PartnerCenterSettings): PartnerCen
  */
 export function createPartnerCenterBackend(
   settings: PartnerCenterSettings,
-  options: Omit<Partial<PartnerCenterBackendOptions>, "credentials" | "endpoint" | "authority"> = {},
+  options: Omit<PartnerCenterClientOptions, "endpoint" | "authority" | "priceList"> & { readonly priceList?: PartnerCenterClientOptions["priceList"] } = {},
 ): PartnerCenterBackend {
   const config = partnerCenterConfig(settings);
   return new PartnerCenterBackend({
+    // Prices, families and upgrade paths: seatplan's built-in catalog data (the API has none).
+    priceList: builtInCatalogData(),
     ...options,
     endpoint: config.endpoint,
     credentials: config.credentials,
