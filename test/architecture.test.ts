@@ -20,12 +20,14 @@ function imports(file: string): string[] {
  * (wire, http, client), the simulator beside it, configuration that wires them, and the two
  * entry points. `index` is the package's public API (provider/index.ts).
  */
-const CORE = ["domain", "desired", "rules", "plan", "backends", "observe", "apply", "audit", "wire", "http", "client", "simulator", "config"];
+const CORE = ["domain", "desired", "rules", "plan", "insight", "backends", "observe", "apply", "audit", "wire", "http", "client", "simulator", "config"];
 const RULES: AreaRules = {
   domain: [],
   desired: ["domain"],
   rules: ["domain"],
   plan: ["domain", "rules"],
+  // Renewal radar, usage, catalog: pure like plan/, and reusing its identity resolution.
+  insight: ["domain", "rules", "plan"],
   backends: ["domain"],
   observe: ["domain", "plan", "backends"],
   audit: ["domain", "http"],
@@ -41,7 +43,7 @@ const RULES: AreaRules = {
   index: [...CORE, "pulumi"],
 };
 
-const PURE = ["domain", "desired", "rules", "plan"];
+const PURE = ["domain", "desired", "rules", "plan", "insight"];
 const FORBIDDEN_IMPORTS = [/\/backends\//, /\/simulator\//, /\/cli\//, /\/pulumi\//, /\/apply\//, /^axios$/, /^@azure\//, /^@pulumi\//, /^node:(fs|http|https|net|child_process)/];
 const FORBIDDEN_CODE: Array<[RegExp, string]> = [
   [/process\.env/, "reads the environment"],

@@ -24,6 +24,7 @@ export async function demo(io: CliIO): Promise<number> {
   io.stdout(`\n# seatplan plan examples/quickstart/what-if.yaml   (changes the rules refuse; exit 1 is expected)\n\n`);
   const whatIf = await main(["node", "seatplan", "plan", "examples/quickstart/what-if.yaml"], demoIO);
   io.stdout(`\nTry: SEATPLAN_SIMULATOR_STATE=${DEMO_STATE} npx seatplan plan examples/quickstart/licences.yaml --format markdown\n`);
+  io.stdout(`     SEATPLAN_SIMULATOR_STATE=${DEMO_STATE} npx seatplan renewals examples/quickstart/licences.yaml\n`);
   return quickstart === EXIT.ok && whatIf === EXIT.error ? EXIT.ok : EXIT.error;
 }
 

@@ -8,12 +8,19 @@ export interface CliIO {
   readonly cwd: string;
   /** True when stdout is a terminal (colour allowed). */
   readonly isTTY: boolean;
+  /** The terminal's width when stdout is one; renderings fit 80 columns otherwise. */
+  readonly columns?: number;
   /** True when stdin is a terminal: `seatplan apply` may ask for confirmation. @default false */
   readonly interactive?: boolean;
   /** True when stderr is a terminal: long runs show progress there. @default false */
   readonly stderrIsTTY?: boolean;
   /** Asks a question on the terminal and resolves with the answer line (only when `interactive`). */
   readonly prompt?: (question: string) => Promise<string>;
+}
+
+/** The width text renderings fit: the terminal's, else 80 (a pipe, a CI log, a file). */
+export function widthOf(io: CliIO): number {
+  return io.isTTY && io.columns !== undefined && io.columns > 0 ? io.columns : 80;
 }
 
 /** The process's streams. Whatever is written passes the redaction set last (a credential the
@@ -25,6 +32,7 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
     interactive: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     prompt: async (question) => {

@@ -21,6 +21,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   export: async () => (await import("./commands/export.js")).registerExport,
   apply: async () => (await import("./commands/apply.js")).registerApply,
   history: async () => (await import("./commands/history.js")).registerHistory,
+  renewals: async () => (await import("./commands/insight.js")).registerRenewals,
+  usage: async () => (await import("./commands/insight.js")).registerUsage,
+  catalog: async () => (await import("./commands/insight.js")).registerCatalog,
 };
 
 /** The commands to register for `argv`: the one it names, or all of them. */

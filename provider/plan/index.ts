@@ -4,3 +4,4 @@ export { readsFor, type CustomerReads } from "./reads";
 export { resolveCustomer, type Match, type ResolvedEntry } from "./resolve";
 export type { Observation, ObservedCustomer, PlanContext } from "./types";
 export { describeValue, PLAN_FORMATS, planJson, renderJson, renderMarkdown, renderPlan, renderText, type PlanFormat, type RenderOptions } from "./render";
+export { costSummary } from "./totals";

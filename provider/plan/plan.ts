@@ -28,6 +28,7 @@ import { meaningfulSchedule } from "../rules/renewal";
 import { withFix } from "../rules/steps";
 import { withDeadlines } from "./deadlines";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
+import { costSummary } from "./totals";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
 
 /**
@@ -91,6 +92,7 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
       blocked: count("blocked"),
       unchanged,
       unmanaged: unmanaged.length,
+      cost: costSummary(steps, observation.catalog.currency),
       ...(removals === undefined ? {} : { removed: removals.removed.length }),
     },
     steps,

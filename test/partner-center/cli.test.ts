@@ -71,8 +71,10 @@ describe("seatplan with SEATPLAN_BACKEND=partner-center", () => {
     const local = await run(env.embedded, "export", "--out", "local.yaml");
     expect([remote.code, local.code]).toEqual([0, 0]);
     const written = (file: string) => readFileSync(join(dir, file), "utf8").split("\n");
-    expect(written("remote.yaml")[0]).toContain("from the partner-center backend");
-    expect(written("remote.yaml").slice(1)).toEqual(written("local.yaml").slice(1));
+    // Line 1 points at the schema; line 2 names the backend.
+    expect(written("remote.yaml")[0]).toMatch(/^# yaml-language-server: \$schema=.*seatplan\.schema\.json$/);
+    expect(written("remote.yaml")[1]).toContain("from the partner-center backend");
+    expect(written("remote.yaml").slice(2)).toEqual(written("local.yaml").slice(2));
   });
 
   it("names the missing credential variable and exits 1 before any call", async () => {

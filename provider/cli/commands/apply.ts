@@ -7,9 +7,9 @@ import type { Backend } from "../../backends/backend";
 import { parseDesired } from "../../desired";
 import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan, PlanStep } from "../../domain/types";
-import { describeValue, renderText } from "../../plan";
+import { costSummary, describeValue, renderText } from "../../plan";
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
-import { type CliIO, EXIT } from "../io";
+import { type CliIO, EXIT, widthOf } from "../io";
 import { instantOption, loadFile, planAgainst } from "../planning";
 
 interface ApplyOptions extends BackendFlags {
@@ -172,9 +172,18 @@ async function replanText(saved: SavedPlan, result: Extract<GroupResult, { statu
       unmanaged: [],
       warnings: planned.plan.warnings.filter((w) => w.subscription === subscription),
       ...(removed === undefined ? {} : { removed }),
-      summary: { now: count("now"), atRenewal: count("at-renewal"), irreversible: count("irreversible"), blocked: count("blocked"), unchanged: steps.length === 0 ? 1 : 0, unmanaged: 0 },
+      summary: {
+        now: count("now"),
+        atRenewal: count("at-renewal"),
+        irreversible: count("irreversible"),
+        blocked: count("blocked"),
+        unchanged: steps.length === 0 ? 1 : 0,
+        unmanaged: 0,
+        cost: costSummary(steps, planned.plan.summary.cost.currency),
+      },
     };
-    const text = renderText(plan).split("\n").map((l) => (l === "" ? l : `           ${l}`)).join("\n");
+    // Indented by 11 columns below: the plan fits what is left of the width.
+    const text = renderText(plan, { width: widthOf(io) - 11 }).split("\n").map((l) => (l === "" ? l : `           ${l}`)).join("\n");
     io.stderr(`seatplan: ${customer}/${subscription} was not applied (${result.reason}); plan again and review before applying\n`);
     return `           The plan for it now:\n${text}`;
   } catch (e) {

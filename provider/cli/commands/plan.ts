@@ -4,9 +4,9 @@ import { type Command, Option } from "commander";
 import { savePlan } from "../../apply/saved-plan";
 import type { Backend } from "../../backends/backend";
 import type { DesiredState, Plan } from "../../domain/types";
-import { PLAN_FORMATS, type PlanFormat, renderPlan } from "../../plan";
+import { PLAN_FORMATS, type PlanFormat, renderPlan, type RenderOptions } from "../../plan";
 import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
-import { type CliIO, EXIT } from "../io";
+import { type CliIO, EXIT, widthOf } from "../io";
 import { collectGarbage } from "../memory";
 import { instantOption, loadFile, onlyCustomer, planAgainst } from "../planning";
 
@@ -59,7 +59,7 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
     const planned = await planAgainst(desired, backend, fixedNow, baseState);
     const result = planned.plan;
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
-    io.stdout(renderPlan(result, options.format, { color, ...(stateFile === null ? {} : { stateFile }) }));
+    io.stdout(renderPlan(result, options.format, { color, width: widthOf(io), ...(stateFile === null ? {} : { stateFile }), ...(await namesFor(desired, backend)) }));
     if (options.out !== undefined) {
       const saved = savePlan(result, desired, planned.subscriptions, { file, desired: loaded.text, baseFile: options.base ?? null, base: base?.text ?? null }, baseState);
       await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(saved, null, 2)}\n`);
@@ -71,6 +71,16 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   } finally {
     await backend.close?.();
   }
+}
+
+/** Product names (the catalog; a backend reads it once) and the YAML's customer names, for the renderings. */
+export async function namesFor(desired: DesiredState, backend: Backend): Promise<Pick<RenderOptions, "offerNames" | "customerNames" | "entryOffers">> {
+  const catalog = await backend.getCatalog();
+  return {
+    offerNames: Object.fromEntries(catalog.offers.map((o) => [o.offer, o.name])),
+    customerNames: Object.fromEntries(desired.customers.flatMap((c) => (c.name === undefined ? [] : [[c.key, c.name]]))),
+    entryOffers: Object.fromEntries(desired.customers.flatMap((c) => c.subscriptions.map((e) => [`${c.key}/${e.key}`, e.offer]))),
+  };
 }
 
 /**
