@@ -22,7 +22,7 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(|require\()\s*["']([^"']+)["']/g)].map((m) => m[1] ?? "");
 }
 
-const PURE = ["domain", "desired", "rules", "plan"];
+const PURE = ["domain", "desired", "rules", "plan", "insight"];
 const FORBIDDEN_IMPORTS = [/\/backends\//, /\/simulator\//, /\/cli\//, /\/pulumi\//, /\/apply\//, /^axios$/, /^@azure\//, /^@pulumi\//, /^node:(fs|http|https|net|child_process)/];
 const FORBIDDEN_CODE: Array<[RegExp, string]> = [
   [/process\.env/, "reads the environment"],

@@ -6,6 +6,13 @@ export interface CliIO {
   readonly cwd: string;
   /** True when stdout is a terminal (colour allowed). */
   readonly isTTY: boolean;
+  /** The terminal's width when stdout is one; renderings fit 80 columns otherwise. */
+  readonly columns?: number;
+}
+
+/** The width text renderings fit: the terminal's, else 80 (a pipe, a CI log, a file). */
+export function widthOf(io: CliIO): number {
+  return io.isTTY && io.columns !== undefined && io.columns > 0 ? io.columns : 80;
 }
 
 export function processIO(): CliIO {
@@ -15,6 +22,7 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   };
 }
 

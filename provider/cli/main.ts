@@ -7,6 +7,7 @@ import { registerValidate } from "./commands/validate";
 import { registerSimulator } from "./commands/simulator";
 import { registerPlan } from "./commands/plan";
 import { registerExport } from "./commands/export";
+import { registerCatalog, registerRenewals, registerUsage } from "./commands/insight";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
@@ -17,6 +18,9 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: numb
   registerSimulator,
   registerPlan,
   registerExport,
+  registerRenewals,
+  registerUsage,
+  registerCatalog,
 ];
 
 function version(): string {

@@ -305,6 +305,19 @@ export interface PlanSummary {
   readonly blocked: number;
   readonly unchanged: number;
   readonly unmanaged: number;
+  /** Totals of the step costs (design §8). */
+  readonly cost: CostSummary;
+}
+
+/** What the plan changes in yearly cost: the steps that will run, blocked ones not counted. */
+export interface CostSummary {
+  readonly currency: string;
+  /** Sum of the steps' `cost.annualDelta` (positive: more spent a year). */
+  readonly annualDelta: number;
+  /** Steps that will run without a price in the catalog (not in `annualDelta`). */
+  readonly unpriced: number;
+  /** The same per customer key, every customer with a step listed. */
+  readonly customers: Readonly<Record<string, { readonly annualDelta: number; readonly unpriced: number }>>;
 }
 
 export interface UnmanagedSubscription {

@@ -22,6 +22,7 @@ import {
 } from "../rules";
 import { isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
+import { costSummary } from "./totals";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
 
 /**
@@ -78,6 +79,7 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
       blocked: count("blocked"),
       unchanged,
       unmanaged: unmanaged.length,
+      cost: costSummary(steps, observation.catalog.currency),
     },
     steps,
     unmanaged,

@@ -1,4 +1,6 @@
-import type { Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import type { OfferKey, Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import { forMarkdown, forTerminal } from "./escape";
+import { DEFAULT_WIDTH, fitTableRows, paragraph } from "./layout";
 
 /**
  * The three renderings of a plan: `text` for a terminal, `markdown` for a pull-request comment,
@@ -11,6 +13,12 @@ export const PLAN_FORMATS: readonly PlanFormat[] = ["text", "markdown", "json"];
 export interface RenderOptions {
   /** ANSI colours (only for a terminal). @default false */
   readonly color?: boolean;
+  /** Text: the width to fit (the terminal's; 80 when unknown). @default 80 */
+  readonly width?: number;
+  /** Product names by offer (`PRODUCT:SKU`), printed beside the ids. */
+  readonly offerNames?: Readonly<Record<OfferKey, string>>;
+  /** Display names by customer key (the YAML's `name`), printed in markdown headings. */
+  readonly customerNames?: Readonly<Record<string, string>>;
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOptions = {}): string {
@@ -18,7 +26,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOption
     case "text":
       return renderText(plan, options);
     case "markdown":
-      return renderMarkdown(plan);
+      return renderMarkdown(plan, options);
     case "json":
       return renderJson(plan);
   }
@@ -41,6 +49,14 @@ export function planJson(plan: Plan): unknown {
       blocked: plan.summary.blocked,
       unchanged: plan.summary.unchanged,
       unmanaged: plan.summary.unmanaged,
+      cost: {
+        currency: plan.summary.cost.currency,
+        annualDelta: plan.summary.cost.annualDelta,
+        unpriced: plan.summary.cost.unpriced,
+        customers: Object.fromEntries(
+          Object.entries(plan.summary.cost.customers).map(([k, c]) => [k, { annualDelta: c.annualDelta, unpriced: c.unpriced }]),
+        ),
+      },
     },
     steps: plan.steps.map((s) => ({
       customer: s.customer,
@@ -97,15 +113,27 @@ function describeScalar(v: string | number | boolean | null): string {
   return String(v);
 }
 
+/** How an offer id is printed: as is, or with its product name beside it. */
+export type OfferText = (offer: string) => string;
+const asIs: OfferText = (offer) => offer;
+
+/** `Microsoft 365 Business Basic [CFQ7TTC0LH18:0001]` where the name is known. */
+export function namedOffer(names: Readonly<Record<OfferKey, string>> | undefined): OfferText {
+  return (offer) => {
+    const name = names?.[offer];
+    return name === undefined ? offer : `${name} [${offer}]`;
+  };
+}
+
 /** `3`, `on`, `2 × CFQ7TTC0LH1G:0001 P1Y/annual`, … */
-export function describeValue(v: StepValue): string {
+export function describeValue(v: StepValue, offerText: OfferText = asIs): string {
   if (v === null || typeof v !== "object") return v === null ? "—" : describeScalar(v);
   const { offer, quantity, term, billing, endDate, into } = v;
   if (offer !== undefined && quantity !== undefined) {
     const terms = term !== undefined && billing !== undefined ? ` ${String(term)}/${String(billing)}` : "";
     const until = endDate ? ` until ${describeScalar(endDate)}` : "";
     const merge = into ? ` into ${String(into)}` : "";
-    return `${String(quantity)} × ${String(offer)}${terms}${until}${merge}`;
+    return `${String(quantity)} × ${offerText(String(offer))}${terms}${until}${merge}`;
   }
   if (term !== undefined && billing !== undefined && Object.keys(v).length === 2) return `${String(term)}/${String(billing)}`;
   return Object.entries(v)
@@ -113,8 +141,34 @@ export function describeValue(v: StepValue): string {
     .join(", ");
 }
 
-export function describeChange(step: PlanStep): string {
-  return step.from === null && typeof step.to === "object" ? describeValue(step.to) : `${describeValue(step.from)} → ${describeValue(step.to)}`;
+/**
+ * `from → to`. With product names, a renewal that keeps its offer says it once:
+ * `Microsoft Teams Essentials [CFQ7TTC0JN4R:0002]: 4 → 2 seats, P1M/monthly`.
+ */
+export function describeChange(step: PlanStep, offerText?: OfferText): string {
+  const { from, to } = step;
+  if (from === null && typeof to === "object") return describeValue(to, offerText);
+  if (
+    offerText !== undefined &&
+    from !== null &&
+    to !== null &&
+    typeof from === "object" &&
+    typeof to === "object" &&
+    from["offer"] !== undefined &&
+    from["offer"] === to["offer"] &&
+    from["quantity"] !== undefined &&
+    to["quantity"] !== undefined &&
+    from["endDate"] === undefined &&
+    to["endDate"] === undefined &&
+    from["into"] === undefined &&
+    to["into"] === undefined
+  ) {
+    const seats = from["quantity"] === to["quantity"] ? `${String(to["quantity"])} seats` : `${String(from["quantity"])} → ${String(to["quantity"])} seats`;
+    const termOf = (v: typeof from): string => `${String(v["term"])}/${String(v["billing"])}`;
+    const terms = termOf(from) === termOf(to) ? termOf(to) : `${termOf(from)} → ${termOf(to)}`;
+    return `${offerText(String(to["offer"]))}: ${seats}, ${terms}`;
+  }
+  return `${describeValue(from, offerText)} → ${describeValue(to, offerText)}`;
 }
 
 export function describeCost(step: PlanStep): string {
@@ -134,61 +188,108 @@ function byTiming(steps: readonly PlanStep[]): PlanStep[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Text: aligned columns, blocked first, colour only when asked.
+// Totals
+// ---------------------------------------------------------------------------------------------
+
+function signed(n: number): string {
+  return `${n > 0 ? "+" : n < 0 ? "−" : "±"}${Math.abs(n).toFixed(2)}`;
+}
+
+/** `−300.40 EUR a year (northwind +… EUR, rockit −… EUR); blocked steps not counted`, or null without steps. */
+export function costLine(plan: Plan, customerName: (key: string) => string = (k) => k): string | null {
+  const c = plan.summary.cost;
+  const keys = Object.keys(c.customers);
+  if (keys.length === 0) return null;
+  const per = keys.length > 1 ? ` (${keys.map((k) => `${customerName(k)} ${signed(c.customers[k]?.annualDelta ?? 0)}`).join(", ")})` : "";
+  const unpriced = c.unpriced > 0 ? `; ${c.unpriced} step${c.unpriced === 1 ? "" : "s"} without a price not counted` : "";
+  const blocked = plan.summary.blocked > 0 ? "; blocked steps not counted" : "";
+  return `${signed(c.annualDelta)} ${c.currency} a year${per}${unpriced}${blocked}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text: tables that fit the width, blocked first, notes on their own lines, colour only when asked.
 // ---------------------------------------------------------------------------------------------
 
 const COLOUR: Readonly<Record<Timing, string>> = { blocked: "31", irreversible: "35", now: "32", "at-renewal": "36" };
 
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - [...cell].length)))
-      .join("  ")
-      .trimEnd(),
-  );
+/** The WHEN column: `now`, `irreversible`, or the day a renewal-time change takes effect. */
+function whenText(step: PlanStep): string {
+  return step.timing === "at-renewal" && step.effectiveAt !== null ? `renewal ${step.effectiveAt.slice(0, 10)}` : step.timing;
+}
+
+/** A change on its own lines: when `from → to` does not fit one line, `→ to` starts the second. */
+function changeLines(change: string, width: number): string[] {
+  const indent = "      ";
+  const at = change.indexOf(" → ");
+  if ([...change].length <= width - indent.length || at < 0) return paragraph(forTerminal(change), width, indent);
+  return [...paragraph(forTerminal(change.slice(0, at)), width, indent), ...paragraph(forTerminal(change.slice(at + 1)), width, indent, `${indent}  `)];
 }
 
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
+  const width = options.width ?? DEFAULT_WIDTH;
   const paint = (timing: Timing, s: string): string => (options.color ? `\u001b[${COLOUR[timing]}m${s}\u001b[0m` : s);
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
-  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, `${bold("Summary:")} ${summaryLine(plan)}`];
+  const offer = namedOffer(options.offerNames);
+  const t = forTerminal;
+  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
-    out.push("", bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)));
+    out.push("", ...paragraph(bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)), width, ""));
     for (const s of blocked) {
       const cost = describeCost(s);
-      out.push(`  ${s.customer}/${s.subscription}  ${s.action}  ${describeChange(s)}${cost ? `  ${cost}` : ""}`);
-      out.push(`      reason: ${s.reason ?? "—"} [${s.rule}]`);
-      if (s.hint !== null) out.push(`      hint:   ${s.hint}`);
+      out.push(...paragraph(t(`${s.customer}/${s.subscription}  ${s.action}${cost ? `  ${cost}` : ""}`), width, "  ", "      "));
+      out.push(...changeLines(describeChange(s, offer), width));
+      out.push(...paragraph(t(`reason: ${s.reason ?? "—"} [${s.rule}]`), width, "      ", "              "));
+      if (s.hint !== null) out.push(...paragraph(t(`hint:   ${s.hint}`), width, "      ", "              "));
     }
   }
   const changes = byTiming(plan.steps.filter((s) => s.timing !== "blocked"));
   if (changes.length > 0) {
+    const currencies = new Set(changes.flatMap((s) => (s.cost === null ? [] : [s.cost.currency])));
+    const [currency] = currencies;
+    const costCell = (s: PlanStep): string => (s.cost === null ? "" : currencies.size === 1 ? signed(s.cost.annualDelta) : describeCost(s));
     out.push("", bold(`Changes (${changes.length})`));
     const rows = [
-      ["TIMING", "SUBSCRIPTION", "ACTION", "CHANGE", "EFFECTIVE", "COST", "NOTE"],
-      ...changes.map((s) => [s.timing, `${s.customer}/${s.subscription}`, s.action, describeChange(s), when(s), describeCost(s), s.reason ?? ""]),
+      ["WHEN", "SUBSCRIPTION", "ACTION", currencies.size === 1 && currency !== undefined ? `${currency}/YR` : "COST/YR"],
+      ...changes.map((s) => [whenText(s), t(`${s.customer}/${s.subscription}`), s.action, costCell(s)]),
     ];
-    table(rows).forEach((line, i) => {
-      const timing = changes[i - 1]?.timing;
-      out.push(`  ${i === 0 || timing === undefined ? line : paint(timing, line)}`);
+    const [header = [], ...lines] = fitTableRows(rows, width, "  ");
+    out.push(...header);
+    changes.forEach((s, i) => {
+      out.push(...(lines[i] ?? []).map((l) => paint(s.timing, l)));
+      out.push(...changeLines(describeChange(s, offer), width));
+      if (s.reason !== null) out.push(...paragraph(t(`note: ${s.reason}`), width, "      ", "            "));
     });
   }
   if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
-  out.push(...unmanagedText(plan.unmanaged), ...warningsText(plan.warnings));
+  out.push(...unmanagedText(plan.unmanaged, width, offer), ...warningsText(plan.warnings, width));
+  const cost = costLine(plan);
+  if (cost !== null) out.push("", ...paragraph(t(`Cost: ${cost}`), width, "", "  "));
   return `${out.join("\n")}\n`;
 }
 
-function unmanagedText(unmanaged: readonly UnmanagedSubscription[]): string[] {
+function unmanagedText(unmanaged: readonly UnmanagedSubscription[], width: number, offer: OfferText): string[] {
   if (unmanaged.length === 0) return [];
-  const rows = [["CUSTOMER", "NAME", "OFFER", "SEATS", "STATUS", "ID"], ...unmanaged.map((u) => [u.customer, u.friendlyName, u.offer, String(u.quantity), u.status, u.subscriptionId])];
-  return ["", `Unmanaged (${unmanaged.length}): live subscriptions no entry matches; never touched`, ...table(rows).map((l) => `  ${l}`)];
+  const rows = [["SUBSCRIPTION", "SEATS", "STATUS"], ...unmanaged.map((u) => [forTerminal(`${u.customer}/${u.friendlyName}`), String(u.quantity), u.status])];
+  const [header = [], ...lines] = fitTableRows(rows, width, "  ");
+  const out = ["", ...paragraph(`Unmanaged (${unmanaged.length}): live subscriptions no entry matches; never touched`, width, ""), ...header];
+  unmanaged.forEach((u, i) => {
+    out.push(...(lines[i] ?? []));
+    out.push(...paragraph(forTerminal(`${offer(u.offer)}, id ${u.subscriptionId}`), width, "      "));
+  });
+  return out;
 }
 
-function warningsText(warnings: readonly PlanWarning[]): string[] {
+function warningsText(warnings: readonly PlanWarning[], width: number): string[] {
   if (warnings.length === 0) return [];
-  return ["", `Warnings (${warnings.length})`, ...warnings.map((w) => `  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}: ${w.message}`)];
+  return [
+    "",
+    `Warnings (${warnings.length})`,
+    ...warnings.flatMap((w) => [
+      forTerminal(`  ${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}  ${w.code}`),
+      ...paragraph(forTerminal(w.message), width, "      "),
+    ]),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,8 +307,18 @@ function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
 }
 
-export function renderMarkdown(plan: Plan): string {
+/** `Rockit (rockit)`: the display name of the YAML, with the key the steps name. */
+function customerHeading(key: string, names: Readonly<Record<string, string>> | undefined): string {
+  const name = names?.[key];
+  return name === undefined || name === key ? forMarkdown(key) : `${forMarkdown(name)} (${forMarkdown(key)})`;
+}
+
+export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const s = plan.summary;
+  const offer: OfferText = (id) => {
+    const name = options.offerNames?.[id];
+    return name === undefined ? id : `${forMarkdown(name)} \`${id}\``;
+  };
   const parts = [
     `${s.now} now`,
     `${s.atRenewal} at renewal`,
@@ -221,7 +332,7 @@ export function renderMarkdown(plan: Plan): string {
   if (blocked.length > 0) {
     out.push("", `### Blocked (${blocked.length})`, "");
     for (const b of blocked) {
-      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
+      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b, offer)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
       if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
     }
   }
@@ -231,9 +342,9 @@ export function renderMarkdown(plan: Plan): string {
     const rows = [
       "| Subscription | Action | Timing | Change | Effective | Cost | Note |",
       "|---|---|---|---|---|---|---|",
-      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
+      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x, offer))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
     ];
-    out.push("", `### ${customer}`, "");
+    out.push("", `### ${customerHeading(customer, options.customerNames)}`, "");
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
   }
   if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
@@ -243,7 +354,7 @@ export function renderMarkdown(plan: Plan): string {
       ...details(`Unmanaged subscriptions (${plan.unmanaged.length}): not in the YAML, never touched`, [
         "| Customer | Name | Offer | Seats | Status | Id |",
         "|---|---|---|---|---|---|",
-        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${u.offer} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
+        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${offer(u.offer)} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
       ]),
     );
   }
@@ -256,5 +367,7 @@ export function renderMarkdown(plan: Plan): string {
       ),
     );
   }
+  const cost = costLine(plan, (k) => forMarkdown(options.customerNames?.[k] ?? k));
+  if (cost !== null) out.push("", `**Cost:** ${cost}`);
   return `${out.join("\n")}\n`;
 }

@@ -1,12 +1,13 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import pLimit from "p-limit";
-import { stringify } from "yaml";
+import { Document, isScalar } from "yaml";
 import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
-import { meaningfulSchedule } from "../../rules/support";
+import { dayText, meaningfulSchedule, renewalAt } from "../../rules/support";
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 
@@ -31,10 +32,24 @@ export function registerExport(program: Command, io: CliIO, setExit: (code: numb
     });
 }
 
+/** The JSON Schema shipped with seatplan (`schema/` beside `package.json`), for the editor's `$schema` line. */
+function schemaFile(): string | null {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) {
+      const file = join(dir, "schema", "seatplan.schema.json");
+      return existsSync(file) ? file : null;
+    }
+  }
+  return null;
+}
+
 async function runExport(options: ExportOptions, io: CliIO): Promise<number> {
   const backend = await openBackend(io, options);
   try {
-    const text = await exportYaml(backend, options.customer);
+    // The schema path is relative to where the YAML lands, as the YAML language server resolves it.
+    const schema = schemaFile();
+    const from = options.out === undefined ? io.cwd : dirname(resolve(io.cwd, options.out));
+    const text = await exportYaml(backend, options.customer, schema === null ? undefined : relative(from, schema).split(sep).join("/"));
     if (options.out === undefined) io.stdout(text);
     else {
       await writeFile(resolve(io.cwd, options.out), text);
@@ -67,36 +82,73 @@ function unique(base: string, taken: Set<string>): string {
   return key;
 }
 
-export async function exportYaml(backend: Backend, only: string | undefined): Promise<string> {
-  const all = await backend.listCustomers();
+/** The partner's customers with the keys `export` gives them (from the company name), in key order; `only` picks one by key or tenant id. */
+export function keyedCustomers(all: readonly Customer[], only: string | undefined, backend: string): { key: string; customer: Customer }[] {
   const keys = new Set<string>();
   const keyed = [...all]
     .sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : a.id < b.id ? -1 : 1))
     .map((c) => ({ key: unique(keyOf(c.companyName || c.domain), keys), customer: c }));
   const chosen = only === undefined ? keyed : keyed.filter((k) => k.key === only || k.customer.id === only);
   if (chosen.length === 0) {
-    throw new ConfigError(`--customer ${only ?? ""} is not a customer of this ${backend.name} tenant: use one of ${keyed.map((k) => k.key).join(", ")}`);
+    throw new ConfigError(`--customer ${only ?? ""} is not a customer of this ${backend} tenant: use one of ${keyed.map((k) => k.key).join(", ")}`);
   }
+  return chosen;
+}
+
+/**
+ * The YAML of the live tenant. With `schemaPath`, its first line points the editor at the
+ * JSON Schema; each offer carries its product name and each term its end date as comments.
+ */
+export async function exportYaml(backend: Backend, only: string | undefined, schemaPath?: string): Promise<string> {
+  const chosen = keyedCustomers(await backend.listCustomers(), only, backend.name);
   const limit = pLimit(8);
   const customers = await Promise.all(chosen.map(({ key, customer }) => limit(async () => [key, customerYaml(customer, await backend.listSubscriptions(customer.id))] as const)));
-  const doc = { version: 1, policy: { reductions: "block" }, customers: Object.fromEntries(customers.sort(([a], [b]) => (a < b ? -1 : 1))) };
+  const sorted = customers.sort(([a], [b]) => (a < b ? -1 : 1));
+  const doc = new Document({ version: 1, policy: { reductions: "block" }, customers: Object.fromEntries(sorted.map(([key, c]) => [key, c.yaml])) });
+  for (const [key, c] of sorted) {
+    for (const [sub, notes] of c.notes) {
+      const path = ["customers", key, "subscriptions", sub];
+      const offer: unknown = doc.getIn([...path, "offer"], true);
+      const term: unknown = doc.getIn([...path, "term"], true);
+      // A comment is data from the tenant: one line, no control characters.
+      if (isScalar(offer)) offer.comment = ` ${oneLine(notes.product)}`;
+      if (isScalar(term)) term.comment = ` ${notes.term}`;
+    }
+  }
   const header = [
+    ...(schemaPath === undefined ? [] : [`# yaml-language-server: $schema=${schemaPath}`]),
     `# Written by \`seatplan export\` from the ${backend.name} backend. Every subscription is adopted by id;`,
     "# `seatplan plan` on this file plans no changes. Deleted, expired and empty subscriptions are left out.",
   ];
-  return `${header.join("\n")}\n${stringify(doc, { lineWidth: 0 })}`;
+  return `${header.join("\n")}\n${doc.toString({ lineWidth: 0 })}`;
 }
 
-function customerYaml(customer: Customer, live: readonly ObservedSubscription[]): Record<string, unknown> {
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+}
+
+interface EntryNotes {
+  readonly product: string;
+  readonly term: string;
+}
+
+function customerYaml(customer: Customer, live: readonly ObservedSubscription[]): { yaml: Record<string, unknown>; notes: [string, EntryNotes][] } {
   const taken = new Set<string>();
   const subscriptions = [...live]
     .filter(exportable)
     .sort((a, b) => (a.friendlyName < b.friendlyName ? -1 : a.friendlyName > b.friendlyName ? 1 : a.id < b.id ? -1 : 1))
     .map((s) => {
       const key = unique(keyOf(s.friendlyName), taken);
-      return [key, entryOf(s, key)] as const;
+      return [key, entryOf(s, key), s] as const;
     });
-  return { tenantId: customer.id, ...(customer.companyName ? { name: customer.companyName } : {}), subscriptions: Object.fromEntries(subscriptions) };
+  const notes = subscriptions.map(([key, , s]): [string, EntryNotes] => [
+    key,
+    { product: s.offerName || s.offer, term: `ends ${dayText(s.endDate)}${!s.autoRenew ? ", does not renew" : `, ${s.isTrial ? "converts to paid" : "renews"} ${dayText(renewalAt(s.endDate))}`}` },
+  ]);
+  return {
+    yaml: { tenantId: customer.id, ...(customer.companyName ? { name: customer.companyName } : {}), subscriptions: Object.fromEntries(subscriptions.map(([k, e]) => [k, e])) },
+    notes,
+  };
 }
 
 /** The entry of one subscription under `key`; the friendly name only when the key is not it (it defaults to the key). */

@@ -6,9 +6,9 @@ import { count, readDesiredFile } from "../desired-file";
 import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan } from "../../domain/types";
 import { observe } from "../../observe";
-import { PLAN_FORMATS, plan, type PlanFormat, renderPlan } from "../../plan";
+import { PLAN_FORMATS, plan, type PlanFormat, renderPlan, type RenderOptions } from "../../plan";
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
-import { type CliIO, EXIT } from "../io";
+import { type CliIO, EXIT, widthOf } from "../io";
 
 interface PlanOptions extends BackendFlags {
   readonly format: PlanFormat;
@@ -44,13 +44,22 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   try {
     const result = await planWith(desired, backend, fixedNow);
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
-    io.stdout(renderPlan(result, options.format, { color }));
+    io.stdout(renderPlan(result, options.format, { color, width: widthOf(io), ...(await namesFor(desired, backend)) }));
     if (result.summary.blocked > 0) return EXIT.error;
     const changes = result.summary.now + result.summary.atRenewal + result.summary.irreversible;
     return changes > 0 && options.detailedExitcode === true ? EXIT.changes : EXIT.ok;
   } finally {
     await backend.close?.();
   }
+}
+
+/** Product names (the catalog; a backend reads it once) and the YAML's customer names, for the renderings. */
+export async function namesFor(desired: DesiredState, backend: Backend): Promise<Pick<RenderOptions, "offerNames" | "customerNames">> {
+  const catalog = await backend.getCatalog();
+  return {
+    offerNames: Object.fromEntries(catalog.offers.map((o) => [o.offer, o.name])),
+    customerNames: Object.fromEntries(desired.customers.flatMap((c) => (c.name === undefined ? [] : [[c.key, c.name]]))),
+  };
 }
 
 /**
@@ -82,7 +91,7 @@ export function onlyCustomer(desired: DesiredState, key: string | undefined): De
   return { ...desired, customers };
 }
 
-function instantOption(value: string | undefined, name: string): Date | undefined {
+export function instantOption(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === "") return undefined;
   const parsed = DateTime.fromISO(value, { zone: "utc" });
   if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
