@@ -1,5 +1,6 @@
 import { BackendError } from "../domain/errors";
 import type {
+  BillingCycle,
   Catalog,
   Customer,
   CustomTermEndDate,
@@ -16,6 +17,7 @@ import type {
 import { deriveRequestId } from "../http/idempotency";
 import { SimulatorService, type RequestLogEntry, type SimulatorServiceOptions } from "../simulator/service";
 import type { Backend, BackendCapabilities, WriteOptions } from "./backend";
+import { withAutoRenew, withCancelAtTermEnd } from "./partner-center/est";
 import {
   apiFaultFrom,
   cartLineItemFor,
@@ -129,7 +131,12 @@ export class SimulatorBackend implements Backend {
   }
 
   setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.modify(customerId, subscriptionId, (s) => ({ ...s, autoRenewEnabled: enabled }), options);
+    return this.modify(customerId, subscriptionId, (s) => withAutoRenew(s, enabled), options);
+  }
+
+  /** Mid-term: a longer term (a new term starts now) and/or another billing frequency. */
+  changeTerm(customerId: string, subscriptionId: string, term: Term, billing: BillingCycle, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.modify(customerId, subscriptionId, (s) => ({ ...s, termDuration: term, billingCycle: billing }), options);
   }
 
   scheduleRenewal(
@@ -155,9 +162,9 @@ export class SimulatorBackend implements Backend {
     return this.modify(customerId, subscriptionId, (s) => ({ ...s, status: "deleted" }), options);
   }
 
-  /** The simulator ends a subscription whose auto-renew is off at its term end. */
+  /** Auto-renew off plus the explicit end-of-term cancellation (the EST adapter, `partner-center/est.ts`). */
   cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.setAutoRenew(customerId, subscriptionId, false, options);
+    return this.modify(customerId, subscriptionId, withCancelAtTermEnd, options);
   }
 
   async getTransitionEligibilities(customerId: string, subscriptionId: string): Promise<TransitionEligibility[]> {

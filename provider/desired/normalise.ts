@@ -1,5 +1,6 @@
 import type {
   BillingCycle,
+  BusinessSeatCapPolicy,
   DesiredCustomer,
   DesiredRenewal,
   DesiredState,
@@ -15,7 +16,7 @@ import { availabilityOf, guid, offerKey } from "./semantic";
 /** The document as the schema guarantees it (after validation, before defaults). */
 interface RawDocument {
   readonly version: 1;
-  readonly policy?: { readonly reductions?: ReductionPolicy };
+  readonly policy?: { readonly reductions?: ReductionPolicy; readonly businessSeatCap?: BusinessSeatCapPolicy };
   readonly customers: Readonly<Record<string, RawCustomer>>;
 }
 
@@ -61,7 +62,7 @@ export function normalise(
     ),
     source: source(["customers", key]),
   }));
-  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block" }, customers };
+  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block", businessSeatCap: doc.policy?.businessSeatCap ?? "warn" }, customers };
 }
 
 function subscription(customer: string, key: string, s: RawSubscription, source: SourceLocation): DesiredSubscription {

@@ -1,17 +1,22 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { RenewalInstructions, YamlEdit } from "../domain/types";
 import {
+  costDelta,
+  dayText,
   defaultRenewal,
   isImmediate,
   makeStep,
   meaningfulSchedule,
   offerOf,
   quantityAfter,
+  renewalAt,
   renewalOffers,
   renewalValue,
   sameRenewal,
   withFix,
+  warning,
   withoutRenewal,
+  yearlyCost,
 } from "./support";
 import { NOTHING, type Rule, type Subject } from "./types";
 
@@ -25,8 +30,33 @@ export const renewalSchedule: Rule = {
     // A deferred reduction planned earlier already schedules this very target (or says why it cannot).
     if (earlier.some((s) => s.rule === "reduction-window" && s.call?.kind === "schedule-renewal")) return NOTHING;
     const target = renewalTarget(subject, earlier);
-    const wiped = earlier.some(isImmediate);
+    const immediate = earlier.find(isImmediate);
+    const wiped = immediate !== undefined;
     const current = wiped ? null : meaningfulSchedule(observed);
+    const live = meaningfulSchedule(observed);
+    if (wiped && target === null && live !== null) {
+      // The YAML has no renewal: block, yet the tenant has one that the immediate change deletes:
+      // that is a change of what renews (and of its cost), so it shows as a step of its own.
+      const when = dayText(renewalAt(observed.endDate));
+      const step = makeStep(subject, {
+        action: "clear-renewal",
+        timing: "at-renewal",
+        from: renewalValue(live),
+        to: null,
+        rule: renewalSchedule.id,
+        reason:
+          `${immediate.action} takes effect now and deletes the renewal scheduled for ${when} (${describeRenewal(live)}); ` +
+          "the YAML has no renewal: block, so it renews as it is — add renewal: to keep the scheduled change",
+        cost: costDelta(
+          subject.catalog,
+          yearlyCost(subject.catalog, defaultRenewal(observed, quantityAfter(observed, earlier)), quantityAfter(observed, earlier)),
+          yearlyCost(subject.catalog, live, live.quantity),
+        ),
+        call: { kind: "clear-renewal" },
+      });
+      const note = warning(subject, "renewal-wiped", `${immediate.action} deletes the renewal change scheduled for ${when} (${describeRenewal(live)}), and the YAML does not schedule it again`);
+      return { steps: [step], warnings: [note] };
+    }
     if (sameRenewal(current, target)) return NOTHING;
     const base = { timing: "at-renewal", rule: renewalSchedule.id, cost: renewalCost(subject, earlier, target) } as const;
     if (target === null) {
@@ -92,4 +122,8 @@ export function renewalRefusal(subject: Subject, target: RenewalInstructions): {
     };
   }
   return null;
+}
+
+function describeRenewal(r: RenewalInstructions): string {
+  return `${r.quantity} seats, ${r.offer}, ${r.term}/${r.billing}`;
 }

@@ -1,11 +1,11 @@
 import type { PlanStep, RenewalInstructions, StepCost } from "../domain/types";
 import {
   costDelta,
-  defaultRenewal,
   isImmediate,
   meaningfulSchedule,
   quantityAfter,
   refundableAt,
+  renewsAfter,
   sameRenewal,
   yearlyCost,
 } from "./support";
@@ -20,7 +20,7 @@ export function deferredReduction(subject: Subject, earlier: readonly PlanStep[]
   const { desired, observed, policy, now } = subject;
   if (policy.reductions !== "defer" || desired.status !== "active" || !desired.autoRenew) return undefined;
   if (desired.renewal?.quantity !== undefined || subject.quantity >= observed.quantity) return undefined;
-  if (earlier.some((s) => s.rule === "seat-limits" || s.rule === "assigned-seats")) return undefined;
+  if (earlier.some((s) => (s.rule === "seat-limits" || s.rule === "business-seat-cap") || s.rule === "assigned-seats")) return undefined;
   if (observed.quantity - subject.quantity <= refundableAt(observed, now)) return undefined;
   return subject.quantity;
 }
@@ -36,13 +36,15 @@ export function renewalTarget(subject: Subject, earlier: readonly PlanStep[]): R
   const { observed, desired } = subject;
   const after = quantityAfter(observed, earlier);
   const r = desired.renewal ?? {};
+  // What renews by default (a trial converts to a one-year term billed monthly).
+  const plain = renewsAfter(observed, earlier);
   const target: RenewalInstructions = {
     offer: r.offer ?? observed.offer,
-    term: r.term ?? observed.term,
-    billing: r.billing ?? observed.billing,
+    term: r.term ?? plain.term,
+    billing: r.billing ?? plain.billing,
     quantity: r.quantity ?? deferredReduction(subject, earlier) ?? after,
   };
-  return sameRenewal(target, defaultRenewal(observed, after)) ? null : target;
+  return sameRenewal(target, plain) ? null : target;
 }
 
 /**
@@ -52,7 +54,7 @@ export function renewalTarget(subject: Subject, earlier: readonly PlanStep[]): R
  */
 export function renewalCost(subject: Subject, earlier: readonly PlanStep[], target: RenewalInstructions | null): StepCost | null {
   const { observed, catalog } = subject;
-  const plain = defaultRenewal(observed, quantityAfter(observed, earlier));
+  const plain = renewsAfter(observed, earlier);
   const baseline = (!earlier.some(isImmediate) && meaningfulSchedule(observed)) || plain;
   const after = target ?? plain;
   return costDelta(catalog, yearlyCost(catalog, after, after.quantity), yearlyCost(catalog, baseline, baseline.quantity));

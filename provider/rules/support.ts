@@ -105,6 +105,58 @@ export function yearlyCost(
   return perYear * seats;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The extended service term (EST). Source: Microsoft Learn, "Use Extended Service Terms (EST) for
+// CSP subscriptions": from 4 May 2026 a licence subscription that is not renewed and not
+// explicitly cancelled at term end moves into EST, billed monthly at the monthly term rate + 3 %
+// (+ 23 % where the offer has no monthly plan), cancellable any time with a prorated refund, until
+// cancelled. Eligibility (bought or renewed on/after 1 April 2025, term ending on/after 4 May 2026,
+// not a trial) from CloudBlue's and CloudFactory's distributor notes.
+// ---------------------------------------------------------------------------------------------
+
+export const EST_START = "2026-05-04T00:00:00.000Z";
+export const EST_PURCHASED_FROM = "2025-04-01T00:00:00.000Z";
+
+/** Would auto-renew off move this subscription into EST at its term end (instead of ending it)? */
+export function estEligible(observed: ObservedSubscription): boolean {
+  if (observed.isTrial || observed.quantity === 0) return false;
+  if (observed.extendedServiceTerm === true) return true;
+  return Date.parse(observed.endDate) >= Date.parse(EST_START) && Date.parse(observed.startDate) >= Date.parse(EST_PURCHASED_FROM);
+}
+
+/** The EST price per seat and month; undefined when unpriced. */
+export function estMonthlyPrice(catalog: Catalog, offer: OfferKey): number | undefined {
+  const o = offerOf(catalog, offer);
+  if (o === undefined) return undefined;
+  const monthly = o.prices["P1M/monthly"];
+  if (monthly !== undefined) return monthly * 1.03;
+  const annual = o.prices["P1Y/annual"];
+  const perMonth = annual !== undefined ? annual / 12 : o.prices["P1Y/monthly"];
+  return perMonth === undefined ? undefined : perMonth * 1.23;
+}
+
+/** What `seats` seats in EST cost per year. */
+export function estYearly(catalog: Catalog, offer: OfferKey, seats: number): number | undefined {
+  const monthly = estMonthlyPrice(catalog, offer);
+  return monthly === undefined ? undefined : monthly * 12 * seats;
+}
+
+/** What `seats` seats of the subscription cost per year as it is billed now: nothing for a trial, the EST rate in EST. */
+export function currentYearly(catalog: Catalog, observed: ObservedSubscription, seats: number): number | undefined {
+  if (observed.isTrial) return 0;
+  if (observed.extendedServiceTerm === true) return estYearly(catalog, observed.offer, seats);
+  return yearlyCost(catalog, observed, seats);
+}
+
+/**
+ * What follows the term when it does not renew: EST (priced) unless an explicit cancellation at
+ * term end is scheduled or the subscription is not eligible, then nothing.
+ */
+export function lapseYearly(catalog: Catalog, observed: ObservedSubscription, seats: number, cancelled: boolean): number | undefined {
+  if (cancelled || observed.endsAtTermEnd === true || !estEligible(observed)) return 0;
+  return estYearly(catalog, observed.offer, seats);
+}
+
 /** `after - before` as a step cost; null when either side is unpriced. */
 export function costDelta(catalog: Catalog, after: number | undefined, before: number | undefined): StepCost | null {
   if (after === undefined || before === undefined) return null;
@@ -134,9 +186,20 @@ export function renewalValue(r: RenewalInstructions): StepValue {
   return { offer: r.offer, term: r.term, billing: r.billing, quantity: r.quantity };
 }
 
-/** What renews when no instructions are scheduled: the same offer, term, billing and seats. */
+/**
+ * What renews when no instructions are scheduled: the same offer, term, billing and seats; a
+ * trial converts to the paid offer on a one-year term billed monthly ("Manage trials for new commerce").
+ */
 export function defaultRenewal(observed: ObservedSubscription, quantity: number): RenewalInstructions {
+  if (observed.isTrial) return { offer: observed.offer, term: "P1Y", billing: "monthly", quantity };
   return { offer: observed.offer, term: observed.term, billing: observed.billing, quantity };
+}
+
+/** What renews without instructions once the earlier steps ran (their seat count, a term or billing changed now). */
+export function renewsAfter(observed: ObservedSubscription, earlier: readonly PlanStep[]): RenewalInstructions {
+  const plain = defaultRenewal(observed, quantityAfter(observed, earlier));
+  const changed = earlier.find((s) => s.timing !== "blocked" && s.call?.kind === "change-term")?.call;
+  return changed?.kind === "change-term" ? { ...plain, term: changed.term, billing: changed.billing } : plain;
 }
 
 /** The scheduled instructions, unless they only repeat what renews anyway. */
@@ -151,7 +214,7 @@ export function meaningfulSchedule(observed: ObservedSubscription): RenewalInstr
 
 /** True for calls that take effect immediately (and so wipe scheduled renewal changes). */
 export function isImmediate(step: PlanStep): boolean {
-  return step.timing !== "blocked" && (step.call?.kind === "set-quantity" || step.call?.kind === "transition");
+  return step.timing !== "blocked" && (step.call?.kind === "set-quantity" || step.call?.kind === "transition" || step.call?.kind === "change-term");
 }
 
 /** The seat count the subscription has once the earlier steps ran. */

@@ -65,7 +65,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return send(res, answer.status, { "Cache-Control": "no-store" }, answer.body);
     }
 
-    if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res);
+    if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res, url.searchParams);
 
     if (!/^\/v1(\/|$)/i.test(url.pathname)) {
       return send(res, 404, {}, { code: CODES.notFound, description: `No such resource: ${method} ${url.pathname}` });
@@ -88,7 +88,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body);
   }
 
-  async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
+  async function admin(method: string, path: string, raw: string, res: ServerResponse, query: URLSearchParams): Promise<void> {
     let body: unknown;
     try {
       body = raw === "" ? {} : JSON.parse(raw);
@@ -118,10 +118,12 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
           return send(res, 200, {}, service.catalog());
         case "GET /_sim/state":
           return send(res, 200, {}, service.snapshot());
+        case "GET /_sim/billing":
+          return send(res, 200, {}, await service.billing(query.get("customer")));
         default:
           return send(res, 404, {}, {
             code: CODES.notFound,
-            description: `No such admin route: ${route}; see design §6 (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state)`,
+            description: `No such admin route: ${route}; see design §6 (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state, /_sim/billing)`,
           });
       }
     } catch (e) {

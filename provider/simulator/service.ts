@@ -3,6 +3,7 @@ import { formatWireDate } from "../backends/partner-center/wire";
 import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
 import { demoState } from "./demo";
+import type { Billing } from "./commerce/billing";
 import { catalogOf, Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
@@ -311,6 +312,25 @@ export class SimulatorService {
       return true;
     });
     return new Date(target).toISOString();
+  }
+
+  /**
+   * What the simulator bills one customer at the simulated `now` (`GET /_sim/billing?customer=ID`):
+   * the annualised run rate per subscription, extended service terms included. Renewals due are
+   * processed first, as on every read.
+   */
+  async billing(customerId: unknown): Promise<Billing> {
+    if (typeof customerId !== "string" || customerId === "") {
+      throw new SimError(400, CODES.invalidInput, "Invalid request input: name the customer: GET /_sim/billing?customer=<tenant id>");
+    }
+    let result: Billing | undefined;
+    await this.store.update((state) => {
+      const engine = this.engine(state);
+      if (engine.hasCustomer(customerId)) engine.processRenewals(customerId);
+      result = engine.billing(customerId);
+      return engine.changed;
+    });
+    return result as Billing;
   }
 
   requests(): RequestLogEntry[] {

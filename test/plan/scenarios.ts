@@ -110,11 +110,14 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
-    name: "removing more than the open batch is deferred with policy defer",
+    name: "removing more than the open batch with policy defer removes the refundable seats now and the rest at renewal",
     policy: "defer",
     live: [LOTS],
     entries: { standard: entryOf(LOTS, { quantity: 5 }) },
-    expect: [["standard", "decrease-quantity", "at-renewal", RENEW_LOTS, null]],
+    expect: [
+      ["standard", "decrease-quantity", "now", NOW, null],
+      ["standard", "decrease-quantity", "at-renewal", RENEW_LOTS, null],
+    ],
   },
   {
     name: "a batch is removable at the instant its own window closes",
@@ -145,26 +148,25 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: [["basic", "cancel", "now", FRESH_WINDOW, null]],
   },
   {
-    name: "cancelling one millisecond after the window is blocked; the hint ends it at term end",
+    name: "cancelling one millisecond after the window is blocked; the hint ends it at term end with an explicit cancellation",
     now: ms(FRESH_WINDOW, 1),
     live: [FRESH],
     entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
-    expect: [["basic", "cancel", "blocked", null, "set status: active and autoRenew: false to end it at term end on 2027-11-20"]],
+    expect: [["basic", "cancel", "blocked", null, "set autoRenew: false to end it at term end on 2027-11-20 with an explicit cancellation (not the extended service term)"]],
   },
   {
     name: "cancelling a year-old subscription is blocked",
     live: [APPS],
     entries: { apps: entryOf(APPS, { status: "cancelled" }) },
-    expect: [["apps", "cancel", "blocked", null, "set status: active and autoRenew: false to end it at term end on 2026-12-28"]],
+    expect: [["apps", "cancel", "blocked", null, "set autoRenew: false to end it at term end on 2026-12-28 with an explicit cancellation (not the extended service term)"]],
   },
   {
     name: "cancelling after the window becomes cancel-at-term-end with policy defer",
     policy: "defer",
     live: [APPS],
     entries: { apps: entryOf(APPS, { status: "cancelled" }) },
+    // An explicit cancellation at term end: no extended service term follows.
     expect: [["apps", "cancel-at-term-end", "at-renewal", RENEW_APPS, null]],
-    // Ending at term end is auto-renew off: the paid extended service term still threatens.
-    warnings: ["extended-service-term"],
   },
   {
     name: "cancelling one millisecond after the window ends the subscription at term end with policy defer",
@@ -173,15 +175,13 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [FRESH],
     entries: { basic: entryOf(FRESH, { status: "cancelled" }) },
     expect: [["basic", "cancel-at-term-end", "at-renewal", RENEW_FRESH, null]],
-    warnings: ["extended-service-term"],
   },
   {
-    name: "a deferred cancel of a subscription that no longer renews has nothing left to do but the extended-service-term warning",
+    name: "a deferred cancel of a subscription whose auto-renew is already off still cancels explicitly at term end (else EST follows)",
     policy: "defer",
     live: [{ ...APPS, autoRenew: false }],
     entries: { apps: entryOf(APPS, { status: "cancelled" }) },
-    expect: [],
-    warnings: ["extended-service-term"],
+    expect: [["apps", "cancel-at-term-end", "at-renewal", RENEW_APPS, null]],
   },
   {
     name: "a cancel inside the window ends the subscription now: no extended-service-term warning",
@@ -264,13 +264,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   // Offer, term and billing are fixed for the term.
   {
-    name: "a term change mid-term is blocked; the hint moves it to renewal",
+    name: "a shorter term mid-term is blocked; the hint moves it to renewal",
     live: [APPS],
     entries: { apps: entryOf(APPS, { term: "P1M", billing: "monthly" }) },
     expect: [
       [
         "apps",
-        "schedule-renewal",
+        "change-term",
         "blocked",
         null,
         "set term: P1Y and renewal.term: P1M and billing: annual and renewal.billing: monthly to change them at renewal on 2026-12-29",
@@ -281,13 +281,13 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "a term change to a term the catalog does not sell is blocked; the hint keeps the term instead of scheduling it",
     live: [APPS],
     entries: { apps: entryOf(APPS, { term: "P3Y" }) },
-    expect: [["apps", "schedule-renewal", "blocked", null, "set term: P1Y to keep them (Microsoft 365 Apps for business is not sold as P3Y/annual)"]],
+    expect: [["apps", "change-term", "blocked", null, "set term: P1Y to keep them (Microsoft 365 Apps for business is not sold as P3Y/annual)"]],
   },
   {
-    name: "a billing change mid-term is blocked; the hint moves it to renewal",
+    name: "a billing change mid-term happens now; the term and its end date stay",
     live: [APPS],
     entries: { apps: entryOf(APPS, { billing: "monthly" }) },
-    expect: [["apps", "schedule-renewal", "blocked", null, "set billing: annual and renewal.billing: monthly to change them at renewal on 2026-12-29"]],
+    expect: [["apps", "change-term", "now", NOW, null]],
   },
   {
     name: "an offer change to an upgrade path is blocked; the hint renews into it",
@@ -445,7 +445,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "a purchase above the SKU's seat limit is blocked",
     live: [],
     entries: { basic: { offer: OFFERS.businessBasic, term: "P1Y", billing: "monthly", quantity: 301 } },
-    expect: [["basic", "purchase", "blocked", null, "set quantity: 300 to stay within the SKU's seat limits"]],
+    expect: [["basic", "purchase", "blocked", null, "set quantity: 300 to buy the 300 seats that remain of the SKU's pooled maximum"]],
   },
   { name: "a cancelled entry without a live subscription plans nothing", live: [], entries: { entra: { ...ENTRA, status: "cancelled" } }, expect: [] },
   // Identity.
@@ -497,6 +497,8 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [{ ...FRESH, status: "pending" }],
     entries: { basic: entryOf(FRESH, { quantity: 4 }) },
     expect: [["basic", "decrease-quantity", "blocked", null, "set quantity: 5 until it is active again"]],
+    // Partner Center reports no usage for an offer without an active subscription: unknown, not zero.
+    warnings: ["usage-unknown"],
   },
   {
     name: "an expired subscription cannot be active again",
@@ -549,7 +551,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "more seats than the SKU allows are blocked",
     live: [APPS],
     entries: { apps: entryOf(APPS, { quantity: 301 }) },
-    expect: [["apps", "increase-quantity", "blocked", null, "set quantity: 300 to stay within the SKU's seat limits (buy a second subscription for more)"]],
+    expect: [["apps", "increase-quantity", "blocked", null, "set quantity: 300 to stay within the 300 seats that remain of the SKU's pooled maximum"]],
   },
   { name: "a trial that converts to paid is a warning, not a step", live: [TRIAL], entries: { trial: entryOf(TRIAL) }, expect: [], warnings: ["trial-conversion"] },
   {

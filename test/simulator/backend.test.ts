@@ -94,7 +94,9 @@ describe("the embedded backend", () => {
   it("reduces and cancels inside the window", async () => {
     const reduced = await backend.setQuantity(northwind, DEMO_SUBSCRIPTIONS.businessStandard, 6);
     expect(reduced).toMatchObject({ quantity: 6, refundableLots: [] });
-    expect((await backend.cancel(rockit, DEMO_SUBSCRIPTIONS.premiumTrial)).status).toBe("deleted");
+    expect((await backend.cancel(northwind, DEMO_SUBSCRIPTIONS.businessStandard)).status).toBe("deleted");
+    // A trial's status cannot change: it lapses with auto-renew off, or converts.
+    expect(await caught(backend.cancel(rockit, DEMO_SUBSCRIPTIONS.premiumTrial))).toMatchObject({ status: 400, code: "800107" });
   });
 
   it("buys once per idempotency key", async () => {

@@ -239,8 +239,8 @@ describe("a deleted subscription cannot change (2011)", () => {
 describe("mid-term changes that need a renewal or an upgrade", () => {
   it.each`
     change                              | code
-    ${{ termDuration: "P3Y" }}          | ${"800097"}
-    ${{ billingCycle: "annual" }}       | ${"800097"}
+    ${{ termDuration: "P1M" }}          | ${"800097"}
+    ${{ termDuration: "P3Y" }}          | ${"10013"}
     ${{ offerId: OFFERS.standard }}     | ${"800002"}
     ${{ status: "suspended" }}          | ${"800096"}
   `("refuses $change with $code", async ({ change, code }) => {

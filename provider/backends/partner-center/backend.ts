@@ -27,6 +27,7 @@ import { builtInCatalogData } from "../../simulator/catalog";
 import type { Backend, BackendCapabilities, WriteOptions } from "../backend";
 import { type PartnerCenterCredentials, type PartnerCenterTokenSource, tokenSourceFor } from "./auth";
 import { describePartnerCenterFailure } from "./errors";
+import { endOfTermFromWire, withAutoRenew, withCancelAtTermEnd } from "./est";
 import {
   cartLineItemFor,
   customerFromWire,
@@ -141,7 +142,7 @@ export class PartnerCenterBackend implements Backend {
       // subscribedskus is app+user only (reference §1.3).
       licenceUsage: this.tokens.delegated,
       // The Extended Service Term API shape is unconfirmed (reference §3.5): auto-renew off only.
-      cancelAtTermEnd: false,
+      cancelAtTermEnd: true,
       customTermEndDates: true,
       transitions: true,
     };
@@ -300,7 +301,14 @@ export class PartnerCenterBackend implements Backend {
   }
 
   setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.update(customerId, subscriptionId, options, (s) => (s.autoRenewEnabled === enabled ? null : { ...s, autoRenewEnabled: enabled }));
+    return this.update(customerId, subscriptionId, options, (s) => (s.autoRenewEnabled === enabled ? null : withAutoRenew(s, enabled)));
+  }
+
+  /** Mid-term term/billing change: PATCH `termDuration` / `billingCycle` ("Manage term duration and billing frequency"). */
+  changeTerm(customerId: string, subscriptionId: string, term: Term, billing: BillingCycle, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) =>
+      s.termDuration.toUpperCase() === term && s.billingCycle.toLowerCase() === billing ? null : { ...s, termDuration: term, billingCycle: billing },
+    );
   }
 
   scheduleRenewal(customerId: string, subscriptionId: string, instructions: RenewalInstructions, options?: WriteOptions): Promise<ObservedSubscription> {
@@ -326,9 +334,9 @@ export class PartnerCenterBackend implements Backend {
     return this.update(customerId, subscriptionId, options, (s) => (s.status.toLowerCase() === "deleted" ? null : { ...s, status: "deleted" }));
   }
 
-  /** Auto-renew off: the explicit cancel-at-term-end of the EST era has no confirmed API shape yet. */
+  /** Auto-renew off plus the explicit end-of-term cancellation; its request shape is isolated in `./est.ts` (low confidence). */
   cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.setAutoRenew(customerId, subscriptionId, false, options);
+    return this.update(customerId, subscriptionId, options, (s) => (endOfTermFromWire(s).endsAtTermEnd ? null : withCancelAtTermEnd(s)));
   }
 
   async transition(customerId: string, subscriptionId: string, request: TransitionRequest, options?: WriteOptions): Promise<TransitionResult> {

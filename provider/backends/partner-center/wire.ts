@@ -1,4 +1,5 @@
 import { BackendError } from "../../domain/errors";
+import { endOfTermFromWire } from "./est";
 import type {
   BillingCycle,
   CatalogItemId,
@@ -143,11 +144,26 @@ export interface WireSubscription {
   readonly refundableQuantity?: WireRefundableQuantity;
   readonly scheduledNextTermInstructions?: WireScheduledNextTermInstructions | null;
   readonly isTrial?: boolean;
+  /** End-of-term actions (EST era); read and written only through `./est.ts`. */
+  readonly scheduledActions?: readonly WireScheduledAction[] | null;
+  /** Simulator extension: the subscription is in the extended service term (see `./est.ts`). */
+  readonly extendedServiceTerm?: boolean;
   readonly orderId?: string;
   readonly productType?: { readonly id: string; readonly displayName: string };
   readonly contractType?: string;
   readonly links?: WireLinks;
   readonly attributes?: WireAttributes;
+}
+
+/**
+ * One end-of-term action (`scheduledActions[]`), as third-party client code of 2026 spells it
+ * (pliancy/microsoft-partnercenter-node): cancel at term end is `{scheduleType: "TermEnd",
+ * actionType: "Cancel"}`. No Microsoft developer page confirms the shape (confidence low).
+ */
+export interface WireScheduledAction {
+  readonly scheduleType: string;
+  readonly actionType: string;
+  readonly effectiveDate?: string;
 }
 
 /** The `productType` Partner Center reports for licence-based new-commerce subscriptions. */
@@ -489,6 +505,7 @@ export function subscriptionFromWire(json: WireSubscription, customerId: string)
       ? renewalInstructionsFromWire(json.scheduledNextTermInstructions, context)
       : null,
     isTrial: json.isTrial === true,
+    ...endOfTermFromWire(json),
   };
   return {
     ...observed,
