@@ -1,4 +1,5 @@
 import { costDelta, defaultRenewal, isImmediate, lapseYearly, makeStep, meaningfulSchedule, quantityAfter, yearlyCost } from "./support";
+import { renewalBaseline } from "./renewal-target";
 import { NOTHING, type Rule } from "./types";
 
 /**
@@ -17,16 +18,16 @@ export const autoRenew: Rule = {
     // later step (schedule-renewal, deferred decrease), so counting it here would count it twice.
     const seats = quantityAfter(observed, earlier);
     const renewing = (!earlier.some(isImmediate) && meaningfulSchedule(observed)) || defaultRenewal(observed, seats);
-    const yearly = yearlyCost(catalog, renewing, renewing.quantity);
-    // Enabling auto-renew also drops an explicit cancellation at term end, if one is scheduled.
-    const lapse = lapseYearly(catalog, observed, seats, desired.autoRenew && observed.endsAtTermEnd === true);
+    // After the step: the renewal (enabling also drops an explicit cancellation at term end), or
+    // the extended service term (or nothing where EST does not apply).
+    const after = desired.autoRenew ? yearlyCost(catalog, renewing, renewing.quantity) : lapseYearly(catalog, observed, seats, false);
     const step = makeStep(subject, {
       action: desired.autoRenew ? "enable-auto-renew" : "disable-auto-renew",
       timing: "at-renewal",
       from: observed.autoRenew,
       to: desired.autoRenew,
       rule: autoRenew.id,
-      cost: desired.autoRenew ? costDelta(catalog, yearly, lapse) : costDelta(catalog, lapse, yearly),
+      cost: costDelta(catalog, after, renewalBaseline(subject, earlier)),
       call: { kind: "set-auto-renew", enabled: desired.autoRenew },
     });
     return { steps: [step], warnings: [] };

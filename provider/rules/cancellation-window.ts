@@ -3,17 +3,15 @@ import {
   costDelta,
   currentYearly,
   dayText,
-  defaultRenewal,
   instantText,
   lapseYearly,
   makeStep,
-  meaningfulSchedule,
   offerOf,
   plural,
   refundableAt,
   withFix,
-  yearlyCost,
 } from "./support";
+import { renewalBaseline } from "./renewal-target";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**
@@ -30,7 +28,7 @@ import { NOTHING, type Rule, type Subject } from "./types";
 export const cancellationWindow: Rule = {
   id: "cancellation-window",
   rationale: "A subscription can be cancelled within 7 days of purchase or renewal (in EST any time); later only explicitly at term end.",
-  evaluate(subject) {
+  evaluate(subject, earlier) {
     const { desired, observed, catalog, now, policy } = subject;
     if (desired.status !== "cancelled") return NOTHING;
     const until = observed.cancellationAllowedUntil;
@@ -66,8 +64,6 @@ export const cancellationWindow: Rule = {
           }),
         );
       }
-      const renewing = steps.length === 0 ? (meaningfulSchedule(observed) ?? defaultRenewal(observed, seats)) : defaultRenewal(observed, seats);
-      const after = observed.autoRenew ? yearlyCost(catalog, renewing, renewing.quantity) : lapseYearly(catalog, observed, seats, false);
       const consented = policy.reductions === "defer" ? "policy.reductions: defer" : "autoRenew: false";
       steps.push(
         makeStep(subject, {
@@ -75,7 +71,7 @@ export const cancellationWindow: Rule = {
           action: "cancel-at-term-end",
           reason: `${why}; ${consented} ends it at term end (${dayText(observed.endDate)}) with an explicit cancellation, so it does not move into the extended service term`,
           timing: "at-renewal",
-          cost: costDelta(catalog, 0, after),
+          cost: costDelta(catalog, 0, renewalBaseline(subject, [...earlier, ...steps])),
           call: { kind: "cancel-at-term-end" },
         }),
       );

@@ -1,7 +1,6 @@
 import { renewalCost, renewalTarget } from "./renewal-target";
 import type { RenewalInstructions, YamlEdit } from "../domain/types";
 import {
-  costDelta,
   dayText,
   defaultRenewal,
   isImmediate,
@@ -16,7 +15,6 @@ import {
   withFix,
   warning,
   withoutRenewal,
-  yearlyCost,
 } from "./support";
 import { NOTHING, type Rule, type Subject } from "./types";
 
@@ -47,11 +45,7 @@ export const renewalSchedule: Rule = {
         reason:
           `${immediate.action} takes effect now and deletes the renewal scheduled for ${when} (${describeRenewal(live)}); ` +
           "the YAML has no renewal: block, so it renews as it is — add renewal: to keep the scheduled change",
-        cost: costDelta(
-          subject.catalog,
-          yearlyCost(subject.catalog, defaultRenewal(observed, quantityAfter(observed, earlier)), quantityAfter(observed, earlier)),
-          yearlyCost(subject.catalog, live, live.quantity),
-        ),
+        cost: renewalCost(subject, earlier, null),
         call: { kind: "clear-renewal" },
       });
       const note = warning(subject, "renewal-wiped", `${immediate.action} deletes the renewal change scheduled for ${when} (${describeRenewal(live)}), and the YAML does not schedule it again`);

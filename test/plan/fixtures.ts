@@ -227,6 +227,16 @@ export class Tenant {
     return plan(desired, observation, { now: new Date(at ?? (await this.backend.now())), backend: this.backend.name });
   }
 
+  /** What the simulator bills the customer per year as things stand (`GET /_sim/billing`). */
+  async billing(): Promise<number> {
+    return (await this.backend.service.billing(TENANT)).annualRunRate;
+  }
+
+  /** Move the simulated clock (renewals, expiries and extended service terms in between happen). */
+  async advanceTo(iso: string): Promise<void> {
+    await this.backend.service.setClock({ now: iso });
+  }
+
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -97,6 +97,33 @@ export class CommerceContext {
     }
   }
 
+  /**
+   * Partner Center pools a product SKU's `maximumQuantity` on the customer tenant, across its
+   * subscriptions ("Offer limits in new commerce"): 403 800088 with the remaining count. `holder`
+   * is the subscription that would hold `requested` seats (its own seats are not counted twice);
+   * `pending` are seats of the same request already counted (earlier cart lines).
+   */
+  checkPool(customer: SimCustomer, offer: CatalogOffer | undefined, requested: number, holder?: SimSubscription, pending = 0): void {
+    if (!offer) return;
+    const held =
+      customer.subscriptions
+        .filter((s) => s !== holder && s.status === "active" && this.index.offer(offerKeyOf(s.offerId)) === offer)
+        .reduce((n, s) => n + s.quantity, 0) + pending;
+    if (held + requested <= offer.maxQuantity) return;
+    throw new SimError(
+      403,
+      CODES.seatCap,
+      `The requested number of ${requested} seats exceeds the remaining limit of ${Math.max(0, offer.maxQuantity - held)} seats allowed per subscription for the CatalogItemId - ${this.index.catalogItemId(offer)} ` +
+        `(the SKU's maximum of ${offer.maxQuantity} is pooled across the customer's subscriptions)`,
+    );
+  }
+
+  /** Seats of `offer` still available on the customer tenant. */
+  remainingSeats(customer: SimCustomer, offer: CatalogOffer): number {
+    const held = customer.subscriptions.filter((s) => s.status === "active" && this.index.offer(offerKeyOf(s.offerId)) === offer).reduce((n, s) => n + s.quantity, 0);
+    return Math.max(0, offer.maxQuantity - held);
+  }
+
   staleAvailability(catalogItemId: string, offer: CatalogOffer): SimError {
     return new SimError(
       400,

@@ -58,6 +58,14 @@ export function checkout(ctx: CommerceContext, customerId: string, cartId: strin
   for (const line of cart.lineItems) {
     if (line.customTermEndDate) checkCustomEnd(ctx, customer, termOf(line.termDuration, "termDuration"), line.customTermEndDate);
   }
+  // The SKU maximum is pooled on the tenant: check every line against what is held (and the lines before it).
+  const pending = new Map<string, number>();
+  for (const line of cart.lineItems) {
+    const offer = ctx.index.offer(offerKeyOf(line.catalogItemId));
+    const key = offer?.offer ?? line.catalogItemId;
+    ctx.checkPool(customer, offer, line.quantity, undefined, pending.get(key) ?? 0);
+    pending.set(key, (pending.get(key) ?? 0) + line.quantity);
+  }
   const orderId = ctx.newId();
   const lineItems = cart.lineItems.map((line, i) => {
     const offer = ctx.index.offer(offerKeyOf(line.catalogItemId));

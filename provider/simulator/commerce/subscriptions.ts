@@ -151,6 +151,7 @@ export function patchSubscription(ctx: CommerceContext, customerId: string, subs
   }
   if (termChanged) checkTermChange(ctx, sub, offer, term, billingCycle);
   if (quantityChanged) checkQuantityChange(ctx, sub, offer, quantity as number);
+  if (quantityChanged && (quantity as number) > sub.quantity) ctx.checkPool(customer, offer, quantity as number, sub);
   let nextSchedule: WireScheduledNextTermInstructions | null = null;
   if (scheduleChanged && schedule !== null) {
     if (!autoRenew) {

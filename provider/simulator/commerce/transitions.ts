@@ -36,9 +36,12 @@ export function transitionEligibilities(ctx: CommerceContext, customerId: string
     return {
       ...item,
       subscriptionEligibilities: customer.subscriptions
-        .filter((s) => s.id !== sub.id && s.status === "active" && offerKeyOf(s.offerId) === target.offer)
+        .filter((s) => s.id !== sub.id && s.status !== "deleted" && s.status !== "expired" && offerKeyOf(s.offerId) === target.offer)
         .map((s) => {
           const errors = intoErrors(ctx, sub, s);
+          if (ctx.remainingSeats(customer, target) === 0) {
+            errors.push({ code: 800088, description: `The SKU's pooled maximum of ${target.maxQuantity} seats is reached on the tenant: 0 seats remain` });
+          }
           return {
             isEligible: eligible && errors.length === 0,
             subscriptionId: s.id,
@@ -52,11 +55,13 @@ export function transitionEligibilities(ctx: CommerceContext, customerId: string
   });
 }
 
+/** Why seats cannot merge into `target` (Partner Center's codes: 1 not active, 4 earlier end date). */
 function intoErrors(ctx: CommerceContext, source: SimSubscription, target: SimSubscription): WireEligibilityError[] {
+  if (target.status !== "active") return [{ code: 1, description: `Subscription ${target.id} is ${target.status}, not active` }];
   if (utcMs(target.commitmentEndDate) < utcMs(source.commitmentEndDate)) {
     return [
       {
-        code: 0,
+        code: 4,
         description: `Subscription ${target.id} ends on ${day(utcMs(target.commitmentEndDate))}, before the source's end date ${day(utcMs(source.commitmentEndDate))}`,
       },
     ];
@@ -114,6 +119,7 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
       throw new SimError(400, CODES.targetNotEligible, `Cannot transition into subscription ${into.id}: ${reason}; transition into a new subscription instead (omit toSubscriptionId)`);
     }
     ctx.checkBounds(target, into.quantity + moving, target.offer);
+    ctx.checkPool(customer, target, into.quantity + moving, into);
   } else {
     for (const [name, current] of [["termDuration", source.termDuration], ["billingCycle", source.billingCycle]] as const) {
       if (request[name] !== undefined && request[name] !== null && enumKey(request[name]) !== enumKey(current)) {
@@ -125,6 +131,7 @@ export function transition(ctx: CommerceContext, customerId: string, subscriptio
       }
     }
     ctx.checkBounds(target, moving, target.offer);
+    ctx.checkPool(customer, target, moving);
   }
 
   const sourceLots = ctx.materialiseLots(source);
