@@ -18,13 +18,14 @@ import { deriveRequestId } from "../http/idempotency";
 import { SimulatorService, type RequestLogEntry, type SimulatorServiceOptions } from "../simulator/service";
 import type { Backend, BackendCapabilities, WriteOptions } from "./backend";
 import { withAutoRenew, withCancelAtTermEnd } from "./partner-center/est";
+import { graphSkuIndex, licenceUsageFromSkus } from "./partner-center/usage";
+import { catalogOf } from "../simulator/engine";
 import {
   apiFaultFrom,
   cartLineItemFor,
   CONTINUATION_HEADER,
   customerFromWire,
   customTermEndDateFromWire,
-  licenceUsageFromWire,
   renewalInstructionsToWire,
   subscriptionFromWire,
   transitionEligibilityFromWire,
@@ -213,7 +214,8 @@ export class SimulatorBackend implements Backend {
 
   async getLicenceUsage(customerId: string): Promise<LicenceUsage> {
     const page = await this.call<WireCollection<WireSubscribedSku>>("GET", `${customerPath(customerId)}/subscribedskus`);
-    return licenceUsageFromWire(page.items);
+    // Graph SKU ids map to offers through the catalog's provisioningId (partner-center/usage.ts).
+    return licenceUsageFromSkus(page.items, graphSkuIndex(catalogOf(this.service.store.read()).offers));
   }
 
   getCatalog(): Promise<Catalog> {

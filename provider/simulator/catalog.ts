@@ -27,6 +27,10 @@ export interface CatalogEntry {
   readonly minQuantity?: number;
   readonly maxQuantity?: number;
   readonly terms?: readonly { readonly term: Term; readonly billing: BillingCycle }[];
+  /** The Entra/Graph SKU id (`subscribedskus` `productSku.id`); every built-in offer has one. */
+  readonly provisioningId?: string;
+  /** The Graph `skuPartNumber`; every built-in offer has one. */
+  readonly skuPartNumber?: string;
 }
 
 /** Products whose SKU maximum is 300 ("Offer limits in new commerce"): the Business plans and Teams Essentials. */
@@ -47,7 +51,28 @@ function termsFromPrices(prices: Readonly<Record<string, number>>): { term: Term
   return TERMS.flatMap((term) => BILLING_FOR_TERM[term].filter((billing) => `${term}/${billing}` in prices).map((billing) => ({ term, billing })));
 }
 
-export function offerFromEntry(entry: CatalogEntry): CatalogOffer {
+/**
+ * A catalog offer of the simulator: the domain's, plus the Graph identity of its licence, which
+ * the simulator shows in SKUs (`dynamicAttributes.provisioningId`) and `subscribedskus`.
+ */
+export interface SimCatalogOffer extends CatalogOffer {
+  readonly provisioningId?: string;
+  readonly skuPartNumber?: string;
+}
+
+export interface SimCatalog extends Catalog {
+  readonly offers: readonly SimCatalogOffer[];
+}
+
+/** The domain's view of a catalog (without the simulator's Graph fields). */
+export function domainCatalog(catalog: SimCatalog): Catalog {
+  return {
+    currency: catalog.currency,
+    offers: catalog.offers.map(({ provisioningId: _id, skuPartNumber: _part, ...offer }) => offer),
+  };
+}
+
+export function offerFromEntry(entry: CatalogEntry): SimCatalogOffer {
   const prices: Partial<Record<PriceKey, number>> = {};
   for (const [key, price] of Object.entries(entry.prices)) prices[key as PriceKey] = price;
   return {
@@ -64,31 +89,39 @@ export function offerFromEntry(entry: CatalogEntry): CatalogOffer {
     minQuantity: entry.minQuantity ?? 1,
     maxQuantity: entry.maxQuantity ?? (CAPPED_300.has(entry.productId) || CAPPED_FAMILIES.has(entry.family) ? BUSINESS_MAX_SEATS : DEFAULT_MAX_SEATS),
     terms: entry.terms ? [...entry.terms] : termsFromPrices(entry.prices),
+    ...(entry.provisioningId !== undefined ? { provisioningId: entry.provisioningId } : {}),
+    ...(entry.skuPartNumber !== undefined ? { skuPartNumber: entry.skuPartNumber } : {}),
   };
 }
 
-export function catalogFromEntries(entries: readonly CatalogEntry[], currency = DEFAULT_CURRENCY): Catalog {
+export function catalogFromEntries(entries: readonly CatalogEntry[], currency = DEFAULT_CURRENCY): SimCatalog {
   return { currency, offers: entries.map(offerFromEntry) };
 }
 
-let builtInCatalog: Catalog | undefined;
+let builtInCatalog: SimCatalog | undefined;
 
 /** The built-in catalog (parsed once per process). */
-export function builtInCatalogData(): Catalog {
+export function builtInCatalogData(): SimCatalog {
   builtInCatalog ??= catalogFromEntries(builtIn.offers as readonly CatalogEntry[], builtIn.currency);
   return builtInCatalog;
 }
 
 /** Fast lookups over one catalog. */
 export class CatalogIndex {
-  private readonly byKey = new Map<string, CatalogOffer>();
-  constructor(readonly catalog: Catalog) {
+  private readonly byKey = new Map<string, SimCatalogOffer>();
+  constructor(readonly catalog: SimCatalog) {
     for (const offer of catalog.offers) this.byKey.set(offer.offer, offer);
   }
 
   /** By `PRODUCT:SKU`. */
-  offer(key: string): CatalogOffer | undefined {
+  offer(key: string): SimCatalogOffer | undefined {
     return this.byKey.get(key);
+  }
+
+  /** By Graph SKU id (`provisioningId`, any case). */
+  offerByProvisioningId(id: string): SimCatalogOffer | undefined {
+    const key = id.toLowerCase();
+    return this.catalog.offers.find((o) => o.provisioningId?.toLowerCase() === key);
   }
 
   catalogItemId(offer: CatalogOffer): string {

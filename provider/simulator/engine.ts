@@ -1,9 +1,7 @@
 import type {
   WireCart,
-  WireCartCheckoutResult,
   WireCustomer,
   WireCustomTermEndDate,
-  WireOrder,
   WireSubscribedSku,
   WireSubscription,
   WireTransition,
@@ -13,14 +11,25 @@ import { billing, type Billing } from "./commerce/billing";
 import { CommerceContext } from "./commerce/context";
 import { customTermEndDates } from "./commerce/coterm";
 import { renderCustomer } from "./commerce/customers";
-import { checkout, createCart, getCart, getOrder, listOrders } from "./commerce/orders";
+import {
+  checkout,
+  createCart,
+  createOrder,
+  getCart,
+  getOrder,
+  listOrders,
+  orderProvisioningStatus,
+  provisionOrder,
+  type WireOrderProvisioningStatus,
+} from "./commerce/orders";
 import { hasDueRenewals, processRenewals } from "./commerce/renewals";
-import { getSubscription, listSubscriptions, patchSubscription, renderSubscription } from "./commerce/subscriptions";
-import { listTransitions, transition, transitionEligibilities } from "./commerce/transitions";
+import { getSubscription, listSubscriptions, type PatchResult, patchSubscription, renderSubscription } from "./commerce/subscriptions";
+import { failTransition, listTransitions, transition, transitionEligibilities } from "./commerce/transitions";
 import { subscribedSkus } from "./commerce/usage";
-import type { SimCustomer, SimSubscription } from "./state";
+import { SimError } from "./errors";
+import type { SimCheckoutResult, SimCustomer, SimOrder, SimSubscription } from "./state";
 
-export { catalogOf, type CommerceOptions, DEFAULT_CANCELLATION_WINDOW_HOURS } from "./commerce/context";
+export { catalogOf, type CommerceOptions, DEFAULT_CANCELLATION_WINDOW_HOURS, type SubscribedSkuIds } from "./commerce/context";
 export { etagOf } from "./commerce/values";
 
 /**
@@ -60,7 +69,7 @@ export class Commerce extends CommerceContext {
   }
 
   /** See {@link patchSubscription}. */
-  patchSubscription(customerId: string, subscriptionId: string, body: unknown, ifMatch?: string): WireSubscription {
+  patchSubscription(customerId: string, subscriptionId: string, body: unknown, ifMatch?: string): PatchResult {
     return patchSubscription(this, customerId, subscriptionId, body, ifMatch);
   }
 
@@ -83,16 +92,25 @@ export class Commerce extends CommerceContext {
   }
 
   /** Idempotent: checking out an ordered cart again returns the first result. */
-  checkout(customerId: string, cartId: string): WireCartCheckoutResult {
+  checkout(customerId: string, cartId: string): SimCheckoutResult {
     return checkout(this, customerId, cartId);
   }
 
-  getOrder(customerId: string, orderId: string): WireOrder {
+  /** See {@link createOrder}. */
+  createOrder(customerId: string, body: unknown): SimOrder {
+    return createOrder(this, customerId, body);
+  }
+
+  getOrder(customerId: string, orderId: string): SimOrder {
     return getOrder(this, customerId, orderId);
   }
 
-  listOrders(customerId: string): WireOrder[] {
+  listOrders(customerId: string): SimOrder[] {
     return listOrders(this, customerId);
+  }
+
+  orderProvisioningStatus(customerId: string, orderId: string): WireOrderProvisioningStatus[] {
+    return orderProvisioningStatus(this, customerId, orderId);
   }
 
   /** See {@link customTermEndDates}. */
@@ -122,7 +140,48 @@ export class Commerce extends CommerceContext {
     return billing(this, customerId);
   }
 
-  listTransitions(customerId: string, subscriptionId: string): WireTransition[] {
-    return listTransitions(this, customerId, subscriptionId);
+  listTransitions(customerId: string, subscriptionId: string, operationId?: string): WireTransition[] {
+    return listTransitions(this, customerId, subscriptionId, operationId);
+  }
+
+  /** Every accepted write (`--async-ms`) whose `dueAt` is at or before `realNow` (all with `Infinity`). */
+  hasDuePending(realNow: number): boolean {
+    return (this.state.pending ?? []).some((p) => Date.parse(p.dueAt) <= realNow);
+  }
+
+  /**
+   * Apply the accepted writes due at `realNow`, oldest first. A write that can no longer be
+   * applied (the subscription changed in between, e.g. it renewed) is dropped; a transition
+   * records it as a `Failed` event.
+   */
+  applyDuePending(realNow: number): void {
+    const all = this.state.pending ?? [];
+    const due = all.filter((p) => Date.parse(p.dueAt) <= realNow);
+    if (due.length === 0) return;
+    this.state.pending = all.filter((p) => Date.parse(p.dueAt) > realNow);
+    if (this.state.pending.length === 0) delete this.state.pending;
+    this.changed = true;
+    for (const p of due) {
+      if (!this.hasCustomer(p.customerId)) continue;
+      try {
+        switch (p.kind) {
+          case "patch":
+            patchSubscription(this, p.customerId, p.subscriptionId, p.body, undefined, true);
+            break;
+          case "transition":
+            transition(this, p.customerId, p.subscriptionId, p.body, {
+              operationId: p.operationId,
+              ...(p.newSubscriptionId !== undefined ? { newSubscriptionId: p.newSubscriptionId } : {}),
+            });
+            break;
+          case "order":
+            provisionOrder(this, p.customerId, p.orderId, p.lines, p.subscriptionIds);
+            break;
+        }
+      } catch (e) {
+        if (!(e instanceof SimError)) throw e;
+        if (p.kind === "transition") failTransition(this, p.customerId, p.operationId, e);
+      }
+    }
   }
 }

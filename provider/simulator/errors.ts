@@ -1,7 +1,22 @@
-import type { ApiFault } from "../backends/partner-center/wire";
+/**
+ * The error body Partner Center sends (reference/partner-center-2026.md §1, error-codes page):
+ * `{"code": 800090, "description": …, "data": [], "source": "PartnerFD"}`. Microsoft's codes
+ * are numbers; the simulator's named codes (where Microsoft's is unknown) stay strings.
+ */
+export interface SimFaultBody {
+  readonly code: number | string;
+  readonly description: string;
+  readonly data: readonly unknown[];
+  readonly source: string;
+}
+
+/** `code` as Partner Center sends it: a number when it is one of Microsoft's numeric codes. */
+export function faultBody(code: string, description: string): SimFaultBody {
+  return { code: /^\d+$/.test(code) ? Number(code) : code, description, data: [], source: "PartnerFD" };
+}
 
 /**
- * A refusal of the simulated Partner Center: HTTP status plus the `{code, description}` body.
+ * A refusal of the simulated Partner Center: HTTP status plus the {@link SimFaultBody}.
  * Descriptions say what to do instead, because the embedded backend turns them into the
  * messages users read.
  */
@@ -16,8 +31,8 @@ export class SimError extends Error {
     super(`${status} ${code}: ${description}`);
   }
 
-  get body(): ApiFault {
-    return { code: this.code, description: this.description };
+  get body(): SimFaultBody {
+    return faultBody(this.code, this.description);
   }
 }
 
@@ -42,6 +57,10 @@ export const CODES = {
   invalidInput: "800002",
   /** 400: seats removed outside their 7-day (cancellationWindowHours) window. */
   lateDecrease: "800090",
+  /** 409: the subscription has a change that is still being applied (`--async-ms`). */
+  notReady: "800082",
+  /** 409: the subscription has an upgrade that is still running (`--async-ms`). */
+  upgradeInProgress: "900109",
   /** 400: status change other than cancelling. */
   statusChange: "800096",
   /** 400: term or billing frequency changed mid-term. */

@@ -6,7 +6,8 @@ import {
   type WireProduct,
   type WireSku,
 } from "../backends/partner-center/wire";
-import type { CatalogOffer } from "../domain/types";
+import { CART_BODY, canonicalBody, ORDER_BODY, type Shape, SUBSCRIPTION_BODY, TRANSITION_BODY } from "./bodies";
+import type { SimCatalogOffer } from "./catalog";
 import type { Commerce } from "./engine";
 import { CODES, SimError } from "./errors";
 
@@ -36,6 +37,7 @@ export interface Route {
   readonly pattern: RegExp;
   /** Writes run under the file lock and may be replayed by `MS-RequestId`. */
   readonly write: boolean;
+  /** Runs the request; a body is read without regard to property-name case (see `bodies.ts`). */
   readonly run: (ctx: RouteContext) => RouteResult;
 }
 
@@ -100,7 +102,7 @@ function decodeToken(token: string): { offset: number; size: number } | null {
 // Catalog (`/v1/products…`): products, SKUs (with seat bounds), availabilities (with terms)
 // ---------------------------------------------------------------------------------------------
 
-function product(offer: CatalogOffer): WireProduct {
+function product(offer: SimCatalogOffer): WireProduct {
   return {
     id: offer.productId,
     title: offer.name,
@@ -110,7 +112,7 @@ function product(offer: CatalogOffer): WireProduct {
   };
 }
 
-function sku(offer: CatalogOffer): WireSku {
+function sku(offer: SimCatalogOffer): WireSku & { readonly dynamicAttributes: Record<string, unknown> } {
   return {
     id: offer.skuId,
     productId: offer.productId,
@@ -120,11 +122,17 @@ function sku(offer: CatalogOffer): WireSku {
     maximumQuantity: offer.maxQuantity,
     isTrial: false,
     supportedBillingCycles: [...new Set(offer.terms.map((t) => t.billing))],
+    // Partner Center: the Graph SKU id of the licence, and the offers it may be upgraded to.
+    dynamicAttributes: {
+      ...(offer.provisioningId !== undefined ? { provisioningId: offer.provisioningId } : {}),
+      ...(offer.skuPartNumber !== undefined ? { provisioningString: offer.skuPartNumber } : {}),
+      upgradeTargetOffers: [...offer.upgradesTo],
+    },
     attributes: { objectType: "Sku" },
   };
 }
 
-function availability(offer: CatalogOffer, currency: string): WireAvailability {
+function availability(offer: SimCatalogOffer, currency: string): WireAvailability {
   return {
     id: offer.availabilityId,
     productId: offer.productId,
@@ -140,7 +148,9 @@ function availability(offer: CatalogOffer, currency: string): WireAvailability {
   };
 }
 
-function offersOf(ctx: RouteContext, productId?: string, skuId?: string): CatalogOffer[] {
+function offersOf(ctx: RouteContext, productId?: string, skuId?: string): SimCatalogOffer[] {
+  // The customer-scoped catalog (`/customers/{id}/products…`) is the same catalog, for a customer of the partner.
+  if (ctx.params["c"] !== undefined) ctx.engine.customer(ctx.params["c"]);
   const offers = ctx.engine.catalog.offers.filter(
     (o) => (productId === undefined || o.productId === productId) && (skuId === undefined || o.skuId === skuId),
   );
@@ -162,12 +172,50 @@ function one<T>(items: readonly T[], what: string): T {
 
 const C = "(?<c>[^/]+)";
 const S = "(?<s>[^/]+)";
-const r = (method: string, path: string, write: boolean, run: Route["run"]): Route => ({
+const r = (method: string, path: string, write: boolean, run: Route["run"], shape?: Shape): Route => ({
   method,
   pattern: new RegExp(`^/v1${path}/?$`, "i"),
   write,
-  run,
+  run: shape ? (x) => run({ ...x, body: canonicalBody(x.body, shape) }) : run,
 });
+
+/** The catalog paths, global (`prefix` "") or customer-scoped (`/customers/{c}`). */
+function catalogRoutes(prefix: string): Route[] {
+  return [
+    r("GET", `${prefix}/products`, false, (x) => {
+      const seen = new Set<string>();
+      const products = offersOf(x).filter((o) => !seen.has(o.productId) && seen.add(o.productId)).map(product);
+      return ok(collection(products, x.path));
+    }),
+    r("GET", `${prefix}/products/(?<p>[^/]+)`, false, (x) => ok(product(one(offersOf(x, param(x, "p")), `Product ${param(x, "p")}`)))),
+    r("GET", `${prefix}/products/(?<p>[^/]+)/skus`, false, (x) => ok(collection(offersOf(x, param(x, "p")).map(sku), x.path))),
+    r("GET", `${prefix}/products/(?<p>[^/]+)/skus/(?<k>[^/]+)`, false, (x) =>
+      ok(sku(one(offersOf(x, param(x, "p"), param(x, "k")), `SKU ${param(x, "k")}`))),
+    ),
+    r("GET", `${prefix}/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities`, false, (x) =>
+      ok(collection(offersOf(x, param(x, "p"), param(x, "k")).map((o) => availability(o, x.engine.catalog.currency)), x.path)),
+    ),
+    r("GET", `${prefix}/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities/(?<a>[^/]+)`, false, (x) => {
+      const offer = offersOf(x, param(x, "p"), param(x, "k")).find((o) => o.availabilityId === param(x, "a"));
+      if (!offer) {
+        throw new SimError(
+          404,
+          CODES.notFound,
+          `Availability ${param(x, "a")} is not in the catalog; GET /v1/products/${param(x, "p")}/skus/${param(x, "k")}/availabilities lists the current one`,
+        );
+      }
+      return ok(availability(offer, x.engine.catalog.currency));
+    }),
+  ];
+}
+
+/** The `operationId` of `GET …/transitions?operationId=` (also spelled `operation-id`, `operation_id`). */
+function operationIdOf(query: URLSearchParams): string | undefined {
+  for (const [name, value] of query) {
+    if (name.replace(/[-_]/g, "").toLowerCase() === "operationid" && value !== "") return value;
+  }
+  return undefined;
+}
 
 export const ROUTES: readonly Route[] = [
   r("GET", "/customers", false, listCustomers),
@@ -187,47 +235,38 @@ export const ROUTES: readonly Route[] = [
     return ok(collection(items, `/customers/${param(x, "c")}/subscriptions/customTermEndDates`));
   }),
   r("GET", `/customers/${C}/subscriptions/${S}`, false, (x) => ok(x.engine.getSubscription(param(x, "c"), param(x, "s")))),
-  r("PATCH", `/customers/${C}/subscriptions/${S}`, true, (x) =>
-    ok(x.engine.patchSubscription(param(x, "c"), param(x, "s"), x.body, x.headers["if-match"])),
+  r(
+    "PATCH",
+    `/customers/${C}/subscriptions/${S}`,
+    true,
+    (x) => {
+      const result = x.engine.patchSubscription(param(x, "c"), param(x, "s"), x.body, x.headers["if-match"]);
+      if (!result.accepted) return ok(result.subscription);
+      // Partner Center: "HTTP status 202 … and a location header that points to where to retrieve the subscription".
+      return { status: 202, headers: { Location: `/v1/customers/${param(x, "c")}/subscriptions/${result.subscription.id}` }, body: undefined };
+    },
+    SUBSCRIPTION_BODY,
   ),
   r("GET", `/customers/${C}/subscriptions/${S}/transitionEligibilities`, false, (x) => {
     const items = x.engine.transitionEligibilities(param(x, "c"), param(x, "s"), x.query.get("eligibilityType") ?? "immediate");
     return ok(collection(items, x.path));
   }),
-  r("POST", `/customers/${C}/subscriptions/${S}/transitions`, true, (x) => ok(x.engine.transition(param(x, "c"), param(x, "s"), x.body))),
+  r("POST", `/customers/${C}/subscriptions/${S}/transitions`, true, (x) => ok(x.engine.transition(param(x, "c"), param(x, "s"), x.body)), TRANSITION_BODY),
   r("GET", `/customers/${C}/subscriptions/${S}/transitions`, false, (x) =>
-    ok(collection(x.engine.listTransitions(param(x, "c"), param(x, "s")), x.path)),
+    ok(collection(x.engine.listTransitions(param(x, "c"), param(x, "s"), operationIdOf(x.query)), x.path)),
   ),
-  r("POST", `/customers/${C}/carts`, true, (x) => created(x.engine.createCart(param(x, "c"), x.body))),
+  r("POST", `/customers/${C}/carts`, true, (x) => created(x.engine.createCart(param(x, "c"), x.body)), CART_BODY),
   r("GET", `/customers/${C}/carts/(?<cart>[^/]+)`, false, (x) => ok(x.engine.getCart(param(x, "c"), param(x, "cart")))),
   r("POST", `/customers/${C}/carts/(?<cart>[^/]+)/checkout`, true, (x) => created(x.engine.checkout(param(x, "c"), param(x, "cart")))),
   r("GET", `/customers/${C}/orders`, false, (x) => ok(collection(x.engine.listOrders(param(x, "c")), x.path))),
+  r("POST", `/customers/${C}/orders`, true, (x) => created(x.engine.createOrder(param(x, "c"), x.body)), ORDER_BODY),
   r("GET", `/customers/${C}/orders/(?<o>[^/]+)`, false, (x) => ok(x.engine.getOrder(param(x, "c"), param(x, "o")))),
+  r("GET", `/customers/${C}/orders/(?<o>[^/]+)/provisioningstatus`, false, (x) =>
+    ok(collection(x.engine.orderProvisioningStatus(param(x, "c"), param(x, "o")), x.path)),
+  ),
   r("GET", `/customers/${C}/subscribedskus`, false, (x) => ok(collection(x.engine.subscribedSkus(param(x, "c")), x.path))),
-  r("GET", "/products", false, (x) => {
-    const seen = new Set<string>();
-    const products = offersOf(x).filter((o) => !seen.has(o.productId) && seen.add(o.productId)).map(product);
-    return ok(collection(products, x.path));
-  }),
-  r("GET", "/products/(?<p>[^/]+)", false, (x) => ok(product(one(offersOf(x, param(x, "p")), `Product ${param(x, "p")}`)))),
-  r("GET", "/products/(?<p>[^/]+)/skus", false, (x) => ok(collection(offersOf(x, param(x, "p")).map(sku), x.path))),
-  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)", false, (x) =>
-    ok(sku(one(offersOf(x, param(x, "p"), param(x, "k")), `SKU ${param(x, "k")}`))),
-  ),
-  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities", false, (x) =>
-    ok(collection(offersOf(x, param(x, "p"), param(x, "k")).map((o) => availability(o, x.engine.catalog.currency)), x.path)),
-  ),
-  r("GET", "/products/(?<p>[^/]+)/skus/(?<k>[^/]+)/availabilities/(?<a>[^/]+)", false, (x) => {
-    const offer = offersOf(x, param(x, "p"), param(x, "k")).find((o) => o.availabilityId === param(x, "a"));
-    if (!offer) {
-      throw new SimError(
-        404,
-        CODES.notFound,
-        `Availability ${param(x, "a")} is not in the catalog; GET /v1/products/${param(x, "p")}/skus/${param(x, "k")}/availabilities lists the current one`,
-      );
-    }
-    return ok(availability(offer, x.engine.catalog.currency));
-  }),
+  ...catalogRoutes(""),
+  ...catalogRoutes(`/customers/${C}`),
 ];
 
 interface Candidate {

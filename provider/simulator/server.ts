@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { SIMULATOR_CLOCK_HEADER } from "../backends/partner-center/wire";
 import { ConfigError } from "../domain/errors";
-import { CODES, SimError } from "./errors";
+import { parseJsonText } from "./bodies";
+import { CODES, faultBody, SimError } from "./errors";
 import { SimulatorService, type SimulatorServiceOptions } from "./service";
 import { authorize, tokenResponse } from "./tokens";
 
@@ -19,6 +20,12 @@ export interface SimulatorServerOptions extends SimulatorServiceOptions {
   readonly host?: string;
   /** Delay added to every API and token response (ms). @default 0 */
   readonly latencyMs?: number;
+  /**
+   * Start every Partner Center (`/v1`) JSON response with a UTF-8 byte order mark, as some
+   * Microsoft endpoints do, so clients are tested against it (`--bom`). Requests may always
+   * start with one. @default false
+   */
+  readonly bom?: boolean;
 }
 
 export interface SimulatorServer {
@@ -39,10 +46,11 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const realNow = options.realNow ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const latencyMs = options.latencyMs ?? 0;
+  const bom = options.bom === true;
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      send(res, 500, {}, { code: "InternalError", description: `The simulator failed: ${e instanceof Error ? e.message : String(e)}` });
+      send(res, 500, {}, faultBody("InternalError", `The simulator failed: ${e instanceof Error ? e.message : String(e)}`));
     });
   });
 
@@ -68,32 +76,32 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res, url.searchParams);
 
     if (!/^\/v1(\/|$)/i.test(url.pathname)) {
-      return send(res, 404, {}, { code: CODES.notFound, description: `No such resource: ${method} ${url.pathname}` });
+      return send(res, 404, {}, faultBody(CODES.notFound, `No such resource: ${method} ${url.pathname}`));
     }
     const refused = authorize(header(req, "authorization"), service.partner(), realNow());
     if (refused) {
       service.logRequest(method, url.pathname, 401, header(req, "ms-requestid") ?? null);
-      return send(res, 401, { "WWW-Authenticate": "Bearer" }, { code: CODES.unauthorized, description: refused });
+      return send(res, 401, { "WWW-Authenticate": "Bearer" }, faultBody(CODES.unauthorized, refused), bom);
     }
     let body: unknown;
     try {
-      body = raw === "" ? undefined : JSON.parse(raw);
+      body = raw === "" ? undefined : parseJsonText(raw);
     } catch {
-      return send(res, 400, {}, { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" });
+      return send(res, 400, {}, faultBody(CODES.invalidInput, "Invalid request input: the body is not JSON"), bom);
     }
     if (latencyMs) await sleep(latencyMs);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     const response = await service.handle({ method, path: url.pathname, query: url.searchParams, headers, body });
-    send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body);
+    send(res, response.status, { ...response.headers, [SIMULATOR_CLOCK_HEADER]: service.now() }, response.body, bom);
   }
 
   async function admin(method: string, path: string, raw: string, res: ServerResponse, query: URLSearchParams): Promise<void> {
     let body: unknown;
     try {
-      body = raw === "" ? {} : JSON.parse(raw);
+      body = raw === "" ? {} : parseJsonText(raw);
     } catch {
-      return send(res, 400, {}, { code: CODES.invalidInput, description: "Invalid request input: the body is not JSON" });
+      return send(res, 400, {}, faultBody(CODES.invalidInput, "Invalid request input: the body is not JSON"));
     }
     try {
       const route = `${method} ${path.replace(/\/$/, "")}`;
@@ -120,11 +128,17 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
           return send(res, 200, {}, service.snapshot());
         case "GET /_sim/billing":
           return send(res, 200, {}, await service.billing(query.get("customer")));
+        case "GET /_sim/pending":
+          return send(res, 200, {}, service.pending());
+        case "POST /_sim/settle":
+          return send(res, 200, {}, { applied: await service.settle(true) });
         default:
-          return send(res, 404, {}, {
-            code: CODES.notFound,
-            description: `No such admin route: ${route}; see design §6 (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state, /_sim/billing)`,
-          });
+          return send(
+            res,
+            404,
+            {},
+            faultBody(CODES.notFound, `No such admin route: ${route}; see docs/simulator.md (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state, /_sim/pending, /_sim/settle, /_sim/billing)`),
+          );
       }
     } catch (e) {
       if (e instanceof SimError) return send(res, e.status, e.headers, e.body);
@@ -189,9 +203,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: unknown): void {
+/** A JSON response (none for `body` undefined, e.g. a 202), with a byte order mark when `bom`. */
+function send(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: unknown, bom = false): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
+  if (body === undefined) {
+    res.writeHead(status, { "Content-Length": 0, ...headers });
+    res.end();
+    return;
+  }
+  const text = `${bom ? "\uFEFF" : ""}${JSON.stringify(body)}`;
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }

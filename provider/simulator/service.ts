@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { formatWireDate } from "../backends/partner-center/wire";
 import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
+import { domainCatalog } from "./catalog";
 import { demoState } from "./demo";
 import type { Billing } from "./commerce/billing";
-import { catalogOf, Commerce } from "./engine";
-import { CODES, SimError } from "./errors";
+import { catalogOf, Commerce, type SubscribedSkuIds } from "./engine";
+import { CODES, faultBody, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
 import { allowedMethods, matchRoute, type RouteResult } from "./routes";
-import type { SimFault, SimPartner, SimState, StoredResponse } from "./state";
+import type { SimFault, SimPartner, SimPending, SimState, StoredResponse } from "./state";
 import { StateStore } from "./store";
 
 /**
@@ -39,6 +40,20 @@ export interface SimulatorServiceOptions {
    * @default 1000
    */
   readonly replayLimit?: number;
+  /**
+   * Writes take effect this many ms of real time after they are accepted (`--async-ms`): a PATCH
+   * answers 202 with `Location`, a transition `Started`, an order `pending`; meanwhile reads show
+   * the old state and another write to the subscription gets 409 800082. 0 = synchronous.
+   * @default 0
+   */
+  readonly asyncMs?: number;
+  /**
+   * What `subscribedskus` reports as `productSku.id`: `graph` (the Entra/Graph SKU id, as Partner
+   * Center; the client maps it through the catalog's `provisioningId`) or `offer` (the catalog's
+   * `PRODUCT:SKU`, as older simulators did).
+   * @default "graph"
+   */
+  readonly subscribedSkuIds?: SubscribedSkuIds;
 }
 
 export interface SimRequest {
@@ -82,6 +97,8 @@ export class SimulatorService {
   private readonly newId: () => string;
   private readonly logLimit: number;
   private readonly replayLimit: number;
+  private readonly asyncMs: number;
+  private readonly subscribedSkuIds: SubscribedSkuIds;
   private log: RequestLogEntry[] = [];
 
   private constructor(options: SimulatorServiceOptions) {
@@ -90,6 +107,8 @@ export class SimulatorService {
     this.newId = options.newId ?? randomUUID;
     this.logLimit = options.requestLogLimit ?? 50_000;
     this.replayLimit = options.replayLimit ?? 1000;
+    this.asyncMs = options.asyncMs ?? 0;
+    this.subscribedSkuIds = options.subscribedSkuIds ?? "graph";
     this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
     this.store = new StateStore(options.statePath, options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) });
   }
@@ -148,6 +167,7 @@ export class SimulatorService {
       return faultResponse(fault);
     }
 
+    await this.settle();
     const run = (engine: Commerce): RouteResult =>
       route.run({ engine, params, query: request.query ?? new URLSearchParams(), headers: request.headers ?? {}, body: request.body, path: request.path });
     let response: SimResponse;
@@ -193,7 +213,7 @@ export class SimulatorService {
   ): Promise<SimResponse> {
     let response: SimResponse | undefined;
     await this.store.update((state) => {
-      const engine = this.engine(state);
+      const engine = this.engine(state, true);
       const replay = requestId ? state.replay?.[requestId] : undefined;
       if (replay && utcMs(replay.at) > engine.now - REPLAY_WINDOW_MS) {
         if (replay.method !== request.method.toUpperCase() || replay.path !== request.path) {
@@ -203,7 +223,7 @@ export class SimulatorService {
             `MS-RequestId ${requestId} was already used for ${replay.method} ${replay.path}; use a new request id for each operation`,
           );
         }
-        response = { status: replay.status, headers: {}, body: structuredClone(replay.body) };
+        response = { status: replay.status, headers: { ...(replay.headers ?? {}) }, body: structuredClone(replay.body) };
         return false;
       }
       const pruned = pruneReplay(state, engine.now);
@@ -211,7 +231,14 @@ export class SimulatorService {
       const result = run(engine);
       response = success(result);
       if (requestId && result.status < 300) {
-        const stored: StoredResponse = { at: formatWireDate(engine.now), method: request.method.toUpperCase(), path: request.path, status: result.status, body: result.body };
+        const stored: StoredResponse = {
+          at: formatWireDate(engine.now),
+          method: request.method.toUpperCase(),
+          path: request.path,
+          status: result.status,
+          ...(result.headers ? { headers: { ...result.headers } } : {}),
+          body: result.body,
+        };
         (state.replay ??= {})[requestId] = stored;
         dropOldest(state.replay, this.replayLimit);
         return true;
@@ -221,9 +248,38 @@ export class SimulatorService {
     return response as SimResponse;
   }
 
-  private engine(state: SimState): Commerce {
-    const now = state.now === undefined ? this.realNow() : utcMs(state.now);
-    return new Commerce(state, { now, newId: this.newId });
+  private engine(state: SimState, writing = false): Commerce {
+    const real = this.realNow();
+    const now = state.now === undefined ? real : utcMs(state.now);
+    return new Commerce(state, {
+      now,
+      newId: this.newId,
+      subscribedSkuIds: this.subscribedSkuIds,
+      ...(writing && this.asyncMs > 0 ? { deferred: { acceptedAt: real, dueAt: real + this.asyncMs } } : {}),
+    });
+  }
+
+  /**
+   * Apply the accepted writes (`--async-ms`) that are due by now (real time), or all of them
+   * with `all` (`POST /_sim/settle`). Runs before every request, so a change accepted before a
+   * restart takes effect on the first request after it.
+   */
+  async settle(all = false): Promise<number> {
+    const until = all ? Number.POSITIVE_INFINITY : this.realNow();
+    if (!this.engine(this.store.read()).hasDuePending(until)) return 0;
+    let applied = 0;
+    await this.store.update((state) => {
+      const engine = this.engine(state);
+      applied = (state.pending ?? []).filter((p) => Date.parse(p.dueAt) <= until).length;
+      engine.applyDuePending(until);
+      return engine.changed;
+    });
+    return applied;
+  }
+
+  /** The accepted writes that have not taken effect yet (`GET /_sim/pending`). */
+  pending(): SimPending[] {
+    return structuredClone(this.store.read().pending ?? []);
   }
 
   /** Add a line to the request log (the HTTP facade logs its token requests here too). */
@@ -293,6 +349,7 @@ export class SimulatorService {
   async setClock(input: unknown): Promise<string> {
     const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     let target = 0;
+    await this.settle();
     await this.store.update((state) => {
       const current = this.engine(state).now;
       if (typeof body["now"] === "string") {
@@ -346,8 +403,9 @@ export class SimulatorService {
     return this.store.read().partner;
   }
 
+  /** The catalog in the domain's terms (what a backend reads). */
   catalog(): Catalog {
-    return catalogOf(this.store.read());
+    return domainCatalog(catalogOf(this.store.read()));
   }
 
   /** A copy of the whole state (for `GET /_sim/state` and tests). */
@@ -368,10 +426,10 @@ function faultResponse(fault: SimFault): SimResponse {
   return {
     status: fault.status,
     headers: fault.retryAfterSeconds !== undefined ? { "Retry-After": String(fault.retryAfterSeconds) } : {},
-    body: {
-      code: fault.code ?? String(fault.status),
-      description: fault.description ?? `Simulated fault (${fault.afterCommit ? "the change was made, the response was lost" : "nothing was changed"}); retry the request`,
-    },
+    body: faultBody(
+      fault.code ?? String(fault.status),
+      fault.description ?? `Simulated fault (${fault.afterCommit ? "the change was made, the response was lost" : "nothing was changed"}); retry the request`,
+    ),
   };
 }
 

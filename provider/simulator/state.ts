@@ -1,9 +1,13 @@
 import type {
   WireCart,
+  WireCartLineItem,
+  WireLink,
   WireCartCheckoutResult,
   WireOrder,
+  WireOrderLineItem,
   WireScheduledNextTermInstructions,
   WireTransition,
+  WireTransitionEvent,
 } from "../backends/partner-center/wire";
 import type { CatalogEntry } from "./catalog";
 
@@ -26,6 +30,49 @@ export interface SimState {
   faults?: SimFault[];
   /** Extension: first responses of writes by `MS-RequestId`, kept 24 h (simulated clock) for replay, the newest 1,000 at most. */
   replay?: Record<string, StoredResponse>;
+  /**
+   * Extension: writes accepted but not yet in effect (`--async-ms`), oldest first. Each takes
+   * effect on the first request once its `dueAt` (real time) has passed, so a change accepted
+   * before a restart still happens after it.
+   */
+  pending?: SimPending[];
+}
+
+/** A write accepted with `--async-ms` that has not taken effect yet. */
+export type SimPending = SimPendingPatch | SimPendingTransition | SimPendingOrder;
+
+interface SimPendingBase {
+  /** Real time the write was accepted / takes effect (ISO 8601). */
+  readonly acceptedAt: string;
+  readonly dueAt: string;
+  readonly customerId: string;
+  /** Subscriptions no other write may change until this one took effect (409 800082). */
+  readonly holds: readonly string[];
+}
+
+/** A PATCH answered 202: the canonical body, applied as sent (its etag was checked on accepting). */
+export interface SimPendingPatch extends SimPendingBase {
+  readonly kind: "patch";
+  readonly subscriptionId: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** A transition answered `Started`: completes with the ids announced in its answer. */
+export interface SimPendingTransition extends SimPendingBase {
+  readonly kind: "transition";
+  readonly subscriptionId: string;
+  readonly operationId: string;
+  /** The id the new target subscription gets (none when moving into an existing one). */
+  readonly newSubscriptionId?: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** An order answered `pending`: its subscriptions are provisioned with these ids. */
+export interface SimPendingOrder extends SimPendingBase {
+  readonly kind: "order";
+  readonly orderId: string;
+  readonly lines: readonly WireCartLineItem[];
+  readonly subscriptionIds: readonly string[];
 }
 
 export interface SimSettings {
@@ -51,8 +98,8 @@ export interface SimCustomer {
   subscriptions: SimSubscription[];
   /** Extension: carts of this customer (Partner Center keeps them 7 days). */
   carts?: SimCart[];
-  /** Extension: orders placed by checkout. */
-  orders?: WireOrder[];
+  /** Extension: orders placed by checkout or `POST …/orders`. */
+  orders?: SimOrder[];
   /** Extension: completed transitions (`GET …/transitions`). */
   transitions?: SimTransition[];
 }
@@ -104,12 +151,34 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface SimCart extends Mutable<WireCart> {
   /** The checkout result, replayed by a repeated checkout. */
-  checkoutResult?: WireCartCheckoutResult;
+  checkoutResult?: SimCheckoutResult;
 }
 
-export interface SimTransition extends WireTransition {
+export interface SimTransition extends Omit<WireTransition, "status" | "events" | "toSubscriptionId"> {
   readonly operationId: string;
+  toSubscriptionId?: string;
   readonly fromSubscriptionId: string;
+  /** `started` while an `--async-ms` transition runs, then `completed` or `failed`. */
+  status: string;
+  events: WireTransitionEvent[];
+}
+
+/** `CartCheckoutResult` with the simulator's orders. */
+export interface SimCheckoutResult extends Omit<WireCartCheckoutResult, "orders"> {
+  readonly orders: readonly SimOrder[];
+}
+
+/** An order line: `subscriptionId` appears once the subscription is provisioned. */
+export interface SimOrderLineItem extends Omit<WireOrderLineItem, "subscriptionId"> {
+  subscriptionId?: string;
+}
+
+/** An order: `pending` until its subscriptions are provisioned (`--async-ms`), then `completed`. */
+export interface SimOrder extends Omit<WireOrder, "lineItems" | "status"> {
+  status: string;
+  /** `self` and `provisioningStatus`, as Partner Center's orders. */
+  links?: Readonly<Record<string, WireLink>>;
+  lineItems: SimOrderLineItem[];
 }
 
 /**
@@ -138,5 +207,7 @@ export interface StoredResponse {
   readonly method: string;
   readonly path: string;
   readonly status: number;
+  /** Headers of the first response that a replay repeats (`Location` of a 202). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
 }

@@ -7,6 +7,7 @@ import { parseDesired } from "../../provider/desired";
 import type { DesiredState, DesiredSubscription, Plan, YamlEdit } from "../../provider/domain/types";
 import { observe } from "../../provider/observe";
 import { plan } from "../../provider/plan";
+import catalogJson from "../../provider/simulator/data/catalog.json";
 import type { SimState, SimSubscription } from "../../provider/simulator/state";
 
 /**
@@ -27,6 +28,13 @@ export const OFFERS = {
   entraP1: "CFQ7TTC0LFLS:0002",
   entraP2: "CFQ7TTC0LFK5:0001",
 } as const;
+
+/** Graph SKU ids (the catalog's provisioningId) of the offers scenarios assign seats of. */
+export const GRAPH_SKU: Readonly<Record<string, string>> = Object.fromEntries(
+  (catalogJson.offers as readonly { productId: string; skuId: string; provisioningId?: string }[]).flatMap((o) =>
+    o.provisioningId ? [[`${o.productId}:${o.skuId}`, o.provisioningId]] : [],
+  ),
+);
 
 const AVAILABILITY: Readonly<Record<string, string>> = {
   [OFFERS.appsForBusiness]: "SIMAV0000004",
@@ -191,7 +199,8 @@ export function stateOf(s: Scenario): SimState {
         id: TENANT,
         companyName: "Rockit",
         domain: "rockit.onmicrosoft.com",
-        assignedLicenses: { ...(s.assigned ?? {}) },
+        // The state file keys assigned seats by Graph SKU id, as Partner Center's subscribedskus does.
+        assignedLicenses: Object.fromEntries(Object.entries(s.assigned ?? {}).map(([offer, n]) => [GRAPH_SKU[offer] ?? offer, n])),
         subscriptions: s.live.map(simSubscription),
       },
     ],

@@ -43,7 +43,7 @@ describe("seatplan simulator (in process)", () => {
     expect(existsSync(join(cwd, "state", "sim.json"))).toBe(true);
     stop();
     expect(await running).toBe(0);
-    expect(cli.err.join("")).toMatch(/^seatplan simulator: created the demo tenant in .*state\/sim\.json; clock .*; rate limit 500\/min per customer\. Press Ctrl-C to stop\.\nseatplan simulator: stopped\n$/);
+    expect(cli.err.join("")).toMatch(/^seatplan simulator: created the demo tenant in .*state\/sim\.json; clock .*; rate limit 500\/min per customer; writes take effect at once\. Press Ctrl-C to stop\.\nseatplan simulator: stopped\n$/);
   });
 
   it.each`

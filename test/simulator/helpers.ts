@@ -142,3 +142,13 @@ export async function patch(
   const current = await sim.call("GET", subPath(id));
   return sim.call("PATCH", subPath(id), { ...current.body, ...change }, headers);
 }
+
+/** A code as Partner Center sends it in an error body: a number for Microsoft's numeric codes. */
+export function wireCode(code: string | number): string | number {
+  return typeof code === "string" && /^\d+$/.test(code) ? Number(code) : code;
+}
+
+/** The error body the simulator answers with (Partner Center's shape). */
+export function fault(code: string, description: string): { code: string | number; description: string; data: unknown[]; source: string } {
+  return { code: wireCode(code), description, data: [], source: "PartnerFD" };
+}

@@ -126,7 +126,7 @@ const subscription = customer + "/subscriptions/22222222-2222-4222-8222-22222222
       const current = await service.handle({ method: "GET", path: subscription });
       const res = await service.handle({ method: "PATCH", path: subscription, body: { ...current.body, quantity: current.body.quantity + 1 } });
       if (res.status === 200) break;
-      if (res.body.code !== "2055") throw new Error(JSON.stringify(res.body));
+      if (res.body.code !== 2055) throw new Error(JSON.stringify(res.body));
     }
   }
 })().catch((e) => { console.error(e); process.exit(1); });

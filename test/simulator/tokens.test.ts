@@ -1,6 +1,14 @@
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CUSTOMER, customer, state, startTestSimulator, type TestSimulator } from "./helpers";
+import {
+  CUSTOMER,
+  customer,
+  fault,
+  startTestSimulator,
+  state,
+  type TestSimulator,
+  wireCode,
+} from "./helpers";
 
 /**
  * The token endpoint, checked with the real @azure/msal-node (reference/msal-testing.md,
@@ -88,7 +96,7 @@ describe("API token check when the state names a partner application", () => {
     const res = await subscriptions(token);
     expect(res.status).toBe(status);
     expect(res.headers.get("www-authenticate")).toBe("Bearer");
-    expect(res.body["code"]).toBe("Unauthorized");
+    expect(res.body["code"]).toBe(wireCode("Unauthorized"));
   });
 
   it("an issued token expires after its expires_in (real time)", async () => {
@@ -103,7 +111,7 @@ describe("API token check when the state names a partner application", () => {
       realNow += 3598_000;
       expect((await call()).status).toBe(200);
       realNow += 1_000;
-      expect((await call()).body).toEqual({ code: "Unauthorized", description: "The bearer token has expired; request a new one" });
+      expect((await call()).body).toEqual(fault("Unauthorized", "The bearer token has expired; request a new one"));
     } finally {
       await timed.close();
     }

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customer,
+  fault,
   OFFERS,
   OTHER_SUB,
-  state,
   startTestSimulator,
+  state,
   SUB,
   subPath,
   subscription,
   type SubscriptionFixture,
   type TestSimulator,
+  wireCode,
 } from "./helpers";
 
 /**
@@ -43,7 +45,17 @@ const get = async (id: string) => (await sim.call("GET", subPath(id))).body;
 
 describe("transition eligibilities", () => {
   it("lists the upgrade targets of the same segment with the subscriptions they may merge into", async () => {
-    sim.load(state(NOW, [customer([subscription(SOURCE), subscription(target("2027-02-28T00:00:00Z")), subscription({ ...target("2026-12-31T00:00:00Z"), id: "44444444-4444-4444-8444-444444444444" })])]));
+    sim.load(
+      state(NOW, [
+        customer([
+          subscription(SOURCE),
+          subscription(target("2027-02-28T00:00:00Z")),
+          subscription({ ...target("2026-12-31T00:00:00Z"), id: "44444444-4444-4444-8444-444444444444" }),
+          subscription({ ...target("2027-02-28T00:00:00Z"), id: "55555555-5555-4555-8555-555555555555", status: "expired" }),
+          subscription({ ...target("2027-02-28T00:00:00Z"), id: "66666666-6666-4666-8666-666666666666", term: "P1M" }),
+        ]),
+      ]),
+    );
     const res = await sim.call<{ items: unknown[] }>("GET", `${subPath()}/transitionEligibilities?eligibilityType=immediate`);
     expect(res.body.items).toEqual([
       {
@@ -51,7 +63,10 @@ describe("transition eligibilities", () => {
         title: "Exchange Online (Plan 2)",
         description: "Exchange Online (Plan 2)",
         quantity: 10,
-        eligibilities: [{ isEligible: true, transitionType: "transition_only", errors: [] }],
+        eligibilities: [
+          { isEligible: true, transitionType: "transition_only", errors: [] },
+          { isEligible: true, transitionType: "transition_with_license_transfer", errors: [] },
+        ],
         subscriptionEligibilities: [
           { isEligible: true, subscriptionId: OTHER_SUB, subscriptionFriendlyName: "plan-2", subscriptionTermDuration: "P1Y", subscriptionBillingCycle: "monthly", errors: [] },
           {
@@ -60,7 +75,23 @@ describe("transition eligibilities", () => {
             subscriptionFriendlyName: "plan-2",
             subscriptionTermDuration: "P1Y",
             subscriptionBillingCycle: "monthly",
-            errors: [{ code: 0, description: "Subscription 44444444-4444-4444-8444-444444444444 ends on 2026-12-31, before the source's end date 2027-01-09" }],
+            errors: [{ code: 4, description: "Subscription 44444444-4444-4444-8444-444444444444 ends on 2026-12-31, before the source's end date 2027-01-09" }],
+          },
+          {
+            isEligible: false,
+            subscriptionId: "55555555-5555-4555-8555-555555555555",
+            subscriptionFriendlyName: "plan-2",
+            subscriptionTermDuration: "P1Y",
+            subscriptionBillingCycle: "monthly",
+            errors: [{ code: 1, description: "Subscription 55555555-5555-4555-8555-555555555555 is expired, not active" }],
+          },
+          {
+            isEligible: false,
+            subscriptionId: "66666666-6666-4666-8666-666666666666",
+            subscriptionFriendlyName: "plan-2",
+            subscriptionTermDuration: "P1M",
+            subscriptionBillingCycle: "monthly",
+            errors: [{ code: 3, description: "Subscription 66666666-6666-4666-8666-666666666666's term duration P1M is shorter than the source's P1Y" }],
           },
         ],
         attributes: { objectType: "TransitionEligibility" },
@@ -136,11 +167,7 @@ describe("transitions", () => {
     const res = await transition({ toCatalogItemId: OFFERS.exchange2, quantity: 10, toSubscriptionId: OTHER_SUB });
     expect(res.status).toBe(status);
     if (code) {
-      expect(res.body).toEqual({
-        code,
-        description:
-          "Cannot transition into subscription 33333333-3333-4333-8333-333333333333: Subscription 33333333-3333-4333-8333-333333333333 ends on 2027-01-08, before the source's end date 2027-01-09; transition into a new subscription instead (omit toSubscriptionId)",
-      });
+      expect(res.body).toEqual(fault(code, "Cannot transition into subscription 33333333-3333-4333-8333-333333333333: Subscription 33333333-3333-4333-8333-333333333333 ends on 2027-01-08, before the source's end date 2027-01-09; transition into a new subscription instead (omit toSubscriptionId)"));
       expect((await get(SUB))["quantity"]).toBe(10);
     } else {
       expect(await get(OTHER_SUB)).toMatchObject({ quantity: 13, commitmentEndDate: targetEnd });
@@ -159,22 +186,18 @@ describe("transitions", () => {
     sim.load(state(NOW, [customer([subscription(SOURCE)])]));
     const res = await transition(body);
     expect(res.status).toBe(400);
-    expect(res.body["code"]).toBe(code);
+    expect(res.body["code"]).toBe(wireCode(code));
   });
 
   it("names the eligible targets when the target is not one", async () => {
     sim.load(state(NOW, [customer([subscription({ ...SOURCE, offerId: OFFERS.basic })])]));
     const res = await transition({ toCatalogItemId: OFFERS.e3, quantity: 1 });
-    expect(res.body).toEqual({
-      code: "TransitionNotEligible",
-      description:
-        "CFQ7TTC0LFLX:0001 is not an upgrade of CFQ7TTC0LH18:0001; eligible targets: CFQ7TTC0LDPB:0001, CFQ7TTC0LCHC:0002 (GET …/transitionEligibilities)",
-    });
+    expect(res.body).toEqual(fault("TransitionNotEligible", "CFQ7TTC0LFLX:0001 is not an upgrade of CFQ7TTC0LH18:0001; eligible targets: CFQ7TTC0LDPB:0001, CFQ7TTC0LCHC:0002 (GET …/transitionEligibilities)"));
   });
 
   it("into a subscription of another offer is refused", async () => {
     sim.load(state(NOW, [customer([subscription(SOURCE), subscription({ ...target("2027-06-30T00:00:00Z"), offerId: OFFERS.basic })])]));
     const res = await transition({ toCatalogItemId: OFFERS.exchange2, quantity: 1, toSubscriptionId: OTHER_SUB });
-    expect(res.body["code"]).toBe("TargetSubscriptionNotEligible");
+    expect(res.body["code"]).toBe(wireCode("TargetSubscriptionNotEligible"));
   });
 });

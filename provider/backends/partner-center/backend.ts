@@ -28,13 +28,13 @@ import type { Backend, BackendCapabilities, WriteOptions } from "../backend";
 import { type PartnerCenterCredentials, type PartnerCenterTokenSource, tokenSourceFor } from "./auth";
 import { describePartnerCenterFailure } from "./errors";
 import { endOfTermFromWire, withAutoRenew, withCancelAtTermEnd } from "./est";
+import { graphSkuIndex, licenceUsageFromSkus } from "./usage";
 import {
   cartLineItemFor,
   customerFromWire,
   customTermEndDateFromWire,
   formatWireDate,
   isNceLicenceSubscription,
-  licenceUsageFromWire,
   offerKeyOf,
   parseBillingCycle,
   parseTerm,
@@ -125,6 +125,8 @@ export class PartnerCenterBackend implements Backend {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly newId: () => string;
   private catalog: Promise<Catalog> | undefined;
+  /** Graph SKU id / part number → offer, filled while the catalog loads (licence usage is keyed by Graph SKU id). */
+  private readonly graphSkus = new Map<string, OfferKey>();
 
   constructor(private readonly options: PartnerCenterBackendOptions) {
     this.tokens = tokenSourceFor(options.credentials, {
@@ -222,7 +224,9 @@ export class PartnerCenterBackend implements Backend {
       );
     }
     const items = await this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId });
-    return licenceUsageFromWire(items);
+    // Usage is keyed by Graph SKU id: map it through the catalog SKUs' provisioningId (./usage.ts).
+    await this.getCatalog();
+    return licenceUsageFromSkus(items, this.graphSkus);
   }
 
   /** Read once per backend: products, SKUs and availabilities, merged with the price list. */
@@ -540,6 +544,8 @@ export class PartnerCenterBackend implements Backend {
             if (!availability) return null;
             const key = `${product.id}:${sku.id}`;
             const extra = extras.get(key);
+            const graph = graphSkuIndex([{ offer: key, provisioningId: sku.dynamicAttributes?.provisioningId, skuPartNumber: sku.dynamicAttributes?.provisioningString }]);
+            for (const [id, offer] of graph) this.graphSkus.set(id, offer);
             const segment = availability.segment.toLowerCase() as Segment;
             return {
               offer: key,

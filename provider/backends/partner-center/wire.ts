@@ -329,6 +329,8 @@ export interface WireSku {
   readonly maximumQuantity: number;
   readonly isTrial: boolean;
   readonly supportedBillingCycles: readonly string[];
+  /** `provisioningId` is the licence's Graph SKU id (`subscribedskus` keys usage by it); may change without notice. */
+  readonly dynamicAttributes?: { readonly provisioningId?: string; readonly provisioningString?: string; readonly [key: string]: unknown };
   readonly attributes: WireAttributes;
 }
 

@@ -15,10 +15,12 @@ export interface SimulatorCommandOptions {
   readonly host: string;
   readonly latencyMs: string;
   readonly rateLimit: string;
+  readonly asyncMs?: string;
+  readonly bom?: boolean;
 }
 
 /**
- * `seatplan simulator [--state FILE] [--port N] [--host H] [--latency-ms N] [--rate-limit N]`:
+ * `seatplan simulator [--state FILE] [--port N] [--host H] [--latency-ms N] [--rate-limit N] [--async-ms N] [--bom]`:
  * serves the commerce simulator over HTTP until SIGINT/SIGTERM. The first stdout line is the
  * base URL (scripts read it); notes go to stderr.
  */
@@ -31,6 +33,8 @@ export function registerSimulator(program: Command, io: CliIO, setExit: (code: n
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--latency-ms <n>", "delay added to every API response", "0")
     .option("--rate-limit <n>", "requests per minute per customer before 429; 0 = off", String(DEFAULT_RATE_LIMIT_PER_MINUTE))
+    .option("--async-ms <n>", "writes take effect N ms later (PATCH 202, transitions Started, orders pending); 0 = synchronous", "0")
+    .option("--bom", "start every JSON response of the API with a UTF-8 byte order mark")
     .action(async (options: SimulatorCommandOptions) => {
       setExit(await runSimulator(options, io, untilSignal));
     });
@@ -42,13 +46,25 @@ export async function runSimulator(options: SimulatorCommandOptions, io: CliIO, 
   const port = integer(options.port, "--port", 65535);
   const latencyMs = integer(options.latencyMs, "--latency-ms", 600_000);
   const rateLimitPerMinute = integer(options.rateLimit, "--rate-limit", 1_000_000);
+  const asyncMs = integer(options.asyncMs ?? "0", "--async-ms", 3_600_000);
   const created = !existsSync(statePath);
-  const server = await startSimulatorServer({ statePath, port, host: options.host, latencyMs, rateLimitPerMinute });
+  const server = await startSimulatorServer({
+    statePath,
+    port,
+    host: options.host,
+    latencyMs,
+    rateLimitPerMinute,
+    asyncMs,
+    bom: options.bom === true,
+    // Over HTTP the simulator answers as Partner Center: subscribedskus by Graph SKU id.
+    subscribedSkuIds: "graph",
+  });
   const stopped = stop();
   io.stdout(`${server.url}\n`);
   io.stderr(
     `seatplan simulator: ${created ? "created the demo tenant in" : "serving"} ${statePath}; ` +
-      `clock ${server.service.now()}; rate limit ${rateLimitPerMinute === 0 ? "off" : `${rateLimitPerMinute}/min per customer`}. ` +
+      `clock ${server.service.now()}; rate limit ${rateLimitPerMinute === 0 ? "off" : `${rateLimitPerMinute}/min per customer`}; ` +
+      `${asyncMs === 0 ? "writes take effect at once" : `writes take effect ${asyncMs} ms after they are accepted`}. ` +
       "Press Ctrl-C to stop.\n",
   );
   await stopped;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { formatWireDate, offerKeyOf } from "../../backends/partner-center/wire";
-import type { BillingCycle, Catalog, CatalogOffer, Term } from "../../domain/types";
-import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY } from "../catalog";
+import type { BillingCycle, CatalogOffer, Term } from "../../domain/types";
+import { builtInCatalogData, catalogFromEntries, CatalogIndex, DEFAULT_CURRENCY, type SimCatalog } from "../catalog";
 import { HOUR_MS, utcMs } from "../dates";
 import { CODES, SimError } from "../errors";
-import type { SeatLotRecord, SimCustomer, SimState, SimSubscription } from "../state";
+import type { SeatLotRecord, SimCustomer, SimPending, SimState, SimSubscription } from "../state";
 import { type Eligibility, etagOf, hash } from "./values";
 
 /**
@@ -22,7 +22,21 @@ export interface CommerceOptions {
   readonly now: number;
   /** New resource ids (subscriptions, carts, orders, operations). @default crypto.randomUUID */
   readonly newId?: () => string;
+  /** What `subscribedskus` puts in `productSku.id`; see {@link SubscribedSkuIds}. @default "graph" */
+  readonly subscribedSkuIds?: SubscribedSkuIds;
+  /**
+   * Set: writes are accepted now and take effect later (`--async-ms`): a PATCH answers 202, a
+   * transition `Started`, an order `pending`. Real time (ms) of accepting and of taking effect.
+   */
+  readonly deferred?: { readonly acceptedAt: number; readonly dueAt: number };
 }
+
+/**
+ * `graph`: the Entra/Graph SKU id, as Partner Center does (the client maps it to offers through
+ * the catalog's `provisioningId`, `backends/partner-center/usage.ts`). `offer`: the catalog's
+ * `PRODUCT:SKU`, as older simulators did (the client still reads it).
+ */
+export type SubscribedSkuIds = "graph" | "offer";
 
 export class CommerceContext {
   /** True once a write changed the state (it must be saved). */
@@ -31,6 +45,8 @@ export class CommerceContext {
   readonly newId: () => string;
   readonly windowMs: number;
   readonly index: CatalogIndex;
+  readonly subscribedSkuIds: SubscribedSkuIds;
+  readonly deferred: { readonly acceptedAt: number; readonly dueAt: number } | undefined;
 
   constructor(
     readonly state: SimState,
@@ -40,9 +56,11 @@ export class CommerceContext {
     this.newId = options.newId ?? randomUUID;
     this.windowMs = (state.settings?.cancellationWindowHours ?? DEFAULT_CANCELLATION_WINDOW_HOURS) * HOUR_MS;
     this.index = new CatalogIndex(catalogOf(state));
+    this.subscribedSkuIds = options.subscribedSkuIds ?? "graph";
+    this.deferred = options.deferred;
   }
 
-  get catalog(): Catalog {
+  get catalog(): SimCatalog {
     return this.index.catalog;
   }
 
@@ -83,6 +101,43 @@ export class CommerceContext {
       );
     }
     return sub;
+  }
+
+  /** The accepted write (`--async-ms`) that holds a subscription until it takes effect, if any. */
+  pendingOn(customerId: string, subscriptionId: string): SimPending | undefined {
+    const c = customerId.toLowerCase();
+    const s = subscriptionId.toLowerCase();
+    return this.state.pending?.find((p) => p.customerId.toLowerCase() === c && p.holds.some((h) => h.toLowerCase() === s));
+  }
+
+  /** Refuse a write to a subscription that an accepted write still holds: 409, as Partner Center. */
+  checkNotPending(customerId: string, subscriptionId: string): void {
+    const pending = this.pendingOn(customerId, subscriptionId);
+    if (!pending) return;
+    if (pending.kind === "transition") {
+      throw new SimError(
+        409,
+        CODES.upgradeInProgress,
+        `Another upgrade of subscription ${subscriptionId} is in progress (operation ${pending.operationId}); GET …/transitions?operationId=${pending.operationId} until it is Completed, then try again`,
+      );
+    }
+    throw new SimError(
+      409,
+      CODES.notReady,
+      `Subscription is not ready to be updated. Try again after sometime: a change to subscription ${subscriptionId} accepted at ${pending.acceptedAt} is still being applied; GET the subscription until it shows the change`,
+    );
+  }
+
+  /** Real times (ISO 8601) of a write accepted now: when, and when it takes effect. */
+  pendingTimes(): { readonly acceptedAt: string; readonly dueAt: string } {
+    const d = this.deferred ?? { acceptedAt: 0, dueAt: 0 };
+    return { acceptedAt: new Date(d.acceptedAt).toISOString(), dueAt: new Date(d.dueAt).toISOString() };
+  }
+
+  /** Record a write accepted now that takes effect at `deferred.dueAt`. */
+  addPending(pending: SimPending): void {
+    (this.state.pending ??= []).push(pending);
+    this.changed = true;
   }
 
   checkBounds(offer: CatalogOffer | undefined, quantity: number, what: string): void {
@@ -201,7 +256,7 @@ export class CommerceContext {
 }
 
 /** The catalog of a state: its own `catalog` array, or the built-in one. */
-export function catalogOf(state: SimState): Catalog {
+export function catalogOf(state: SimState): SimCatalog {
   if (!state.catalog) return builtInCatalogData();
   return catalogFromEntries(state.catalog, state.settings?.currency ?? DEFAULT_CURRENCY);
 }

@@ -68,16 +68,34 @@ export function renderSubscription(ctx: CommerceContext, customer: SimCustomer, 
   };
 }
 
+/** The answer to a PATCH: the subscription, and whether the change was only accepted (202). */
+export interface PatchResult {
+  readonly subscription: WireSubscription;
+  /** True: the change takes effect later (`--async-ms`); `subscription` still shows the old state. */
+  readonly accepted: boolean;
+}
+
 /**
  * Apply a PATCH body (the full subscription as read, with some fields changed). Fields that
  * equal the current values are not changes; read-only fields are ignored. `ifMatch` is the
  * `If-Match` header, an alternative to `attributes.etag`.
+ *
+ * With `ctx.deferred` a valid change is accepted and recorded as pending instead (202); it is
+ * applied later by calling this again with `applying` (no etag, no pending check).
  */
-export function patchSubscription(ctx: CommerceContext, customerId: string, subscriptionId: string, body: unknown, ifMatch?: string): WireSubscription {
+export function patchSubscription(
+  ctx: CommerceContext,
+  customerId: string,
+  subscriptionId: string,
+  body: unknown,
+  ifMatch?: string,
+  applying = false,
+): PatchResult {
   const customer = ctx.customer(customerId);
   const sub = ctx.subscription(customer, subscriptionId);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidInput("the body must be a subscription object");
   const patch = body as Record<string, unknown>;
+  if (!applying) ctx.checkNotPending(customer.id, sub.id);
 
   if (sub.status === "deleted") {
     throw new SimError(400, CODES.deleted, `Cannot update a subscription with deleted status (${sub.id} was cancelled); buy a new subscription instead`);
@@ -123,7 +141,7 @@ export function patchSubscription(ctx: CommerceContext, customerId: string, subs
   const autoRenewChanged = autoRenew !== sub.autoRenewEnabled;
   const cancelling = status !== sub.status && status === "deleted";
   const anyChange = friendlyName !== sub.friendlyName || quantityChanged || autoRenewChanged || scheduleChanged || status !== sub.status || endChanged || termChanged;
-  if (!anyChange) return renderSubscription(ctx, customer, sub);
+  if (!anyChange) return { subscription: renderSubscription(ctx, customer, sub), accepted: false };
 
   if (sub.status !== "active") {
     throw new SimError(400, CODES.notActive, `Subscription ${sub.id} is ${sub.status} and can no longer be changed; buy a new subscription instead`);
@@ -165,6 +183,19 @@ export function patchSubscription(ctx: CommerceContext, customerId: string, subs
   }
   if (cancelling) checkCancel(ctx, sub);
 
+  if (ctx.deferred && !applying) {
+    const { attributes: _attributes, ...rest } = patch;
+    ctx.addPending({
+      kind: "patch",
+      ...ctx.pendingTimes(),
+      customerId: customer.id,
+      holds: [sub.id],
+      subscriptionId: sub.id,
+      body: rest,
+    });
+    return { subscription: renderSubscription(ctx, customer, sub), accepted: true };
+  }
+
   // Apply. Order matters: an immediate change wipes the old schedule, a new one is set after.
   sub.friendlyName = friendlyName;
   if (termChanged) changeTerm(ctx, sub, term, billingCycle);
@@ -182,7 +213,7 @@ export function patchSubscription(ctx: CommerceContext, customerId: string, subs
     sub.scheduledNextTermInstructions = null;
   }
   ctx.touch(sub);
-  return renderSubscription(ctx, customer, sub);
+  return { subscription: renderSubscription(ctx, customer, sub), accepted: false };
 }
 
 function checkQuantityChange(ctx: CommerceContext, sub: SimSubscription, offer: CatalogOffer | undefined, quantity: number): void {

@@ -4,30 +4,49 @@ import type { CommerceContext } from "./context";
 
 /** Licence usage per SKU (`subscribedskus`). */
 
-/** Licence usage per offer: seats bought (active subscriptions) and seats assigned to users. */
+/**
+ * Licence usage per licence SKU, as Partner Center reports it: `productSku.id` is the Entra/Graph
+ * SKU id (the catalog's `provisioningId`) and `skuPartNumber` Graph's part number; seats bought
+ * are the active subscriptions' quantities, seats consumed the customer's `assignedLicenses`
+ * (keyed by Graph SKU id, or by `PRODUCT:SKU` in older state files). An offer the catalog knows
+ * no Graph id for is reported under its `PRODUCT:SKU`, as is every offer with
+ * `subscribedSkuIds: "offer"` (see `SubscribedSkuIds`).
+ */
 export function subscribedSkus(ctx: CommerceContext, customerId: string): WireSubscribedSku[] {
   const customer = ctx.customer(customerId);
-  const total = new Map<string, number>();
-  for (const sub of customer.subscriptions) {
-    if (sub.status !== "active") continue;
-    const key = offerKeyOf(sub.offerId);
-    total.set(key, (total.get(key) ?? 0) + sub.quantity);
+  interface Sku {
+    readonly id: string;
+    readonly name: string;
+    readonly skuPartNumber: string;
+    units: number;
+    consumed: number;
   }
-  const assigned = customer.assignedLicenses ?? {};
-  const keys = [...new Set([...total.keys(), ...Object.keys(assigned)])].sort();
-  return keys.map((key) => {
-    const units = total.get(key) ?? 0;
-    const consumed = assigned[key] ?? 0;
-    return {
-      availableUnits: Math.max(0, units - consumed),
-      activeUnits: units,
-      consumedUnits: consumed,
+  const skus = new Map<string, Sku>();
+  const skuOf = (key: string): Sku => {
+    const offer = ctx.index.offer(key) ?? ctx.index.offerByProvisioningId(key);
+    const id = (ctx.subscribedSkuIds === "graph" ? offer?.provisioningId : undefined) ?? offer?.offer ?? key;
+    let sku = skus.get(id.toLowerCase());
+    if (!sku) {
+      sku = { id, name: offer?.name ?? key, skuPartNumber: offer?.skuPartNumber ?? id, units: 0, consumed: 0 };
+      skus.set(id.toLowerCase(), sku);
+    }
+    return sku;
+  };
+  for (const sub of customer.subscriptions) {
+    if (sub.status === "active") skuOf(offerKeyOf(sub.offerId)).units += sub.quantity;
+  }
+  for (const [key, consumed] of Object.entries(customer.assignedLicenses ?? {})) skuOf(key).consumed += consumed;
+  return [...skus.values()]
+    .sort((a, b) => (a.skuPartNumber < b.skuPartNumber ? -1 : a.skuPartNumber > b.skuPartNumber ? 1 : 0))
+    .map((sku) => ({
+      availableUnits: Math.max(0, sku.units - sku.consumed),
+      activeUnits: sku.units,
+      consumedUnits: sku.consumed,
       suspendedUnits: 0,
-      totalUnits: units,
+      totalUnits: sku.units,
       warningUnits: 0,
-      productSku: { id: key, name: ctx.index.offer(key)?.name ?? key, skuPartNumber: key, targetType: "User" },
+      productSku: { id: sku.id, name: sku.name, skuPartNumber: sku.skuPartNumber, targetType: "User" },
       capabilityStatus: "Enabled",
       attributes: { objectType: "SubscribedSku" },
-    };
-  });
+    }));
 }
