@@ -94,7 +94,8 @@ describe("the embedded backend", () => {
   it("reduces and cancels inside the window", async () => {
     const reduced = await backend.setQuantity(northwind, DEMO_SUBSCRIPTIONS.businessStandard, 6);
     expect(reduced).toMatchObject({ quantity: 6, refundableLots: [] });
-    expect((await backend.cancel(northwind, DEMO_SUBSCRIPTIONS.businessStandard)).status).toBe("deleted");
+    const bought = await backend.purchase(northwind, { offer: "CFQ7TTC0LFLS:0002", quantity: 2, term: "P1Y", billing: "annual", friendlyName: "to-cancel", idempotencyKey: "buy-to-cancel" });
+    expect((await backend.cancel(northwind, bought.id)).status).toBe("deleted");
     // A trial's status cannot change: it lapses with auto-renew off, or converts.
     expect(await caught(backend.cancel(rockit, DEMO_SUBSCRIPTIONS.premiumTrial))).toMatchObject({ status: 400, code: "800107" });
   });

@@ -245,7 +245,7 @@ function checkCancel(ctx: CommerceContext, sub: SimSubscription): void {
       CODES.lateCancel,
       `You have passed your ${days}-day cancellation window. We are unable to cancel your purchase` +
         (deadline ? ` (the window closed at ${deadline})` : "") +
-        `; turn auto-renew off so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))}`,
+        `; cancel it at term end instead (autoRenewEnabled: false with scheduledActions [{scheduleType: "TermEnd", actionType: "Cancel"}]) so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))} — auto-renew off alone moves it into the extended service term`,
     );
   }
 }
