@@ -45,7 +45,7 @@ describe("plan × simulator", () => {
 
   it.each(rows)("%s: the simulator accepts the planned steps and a re-plan is empty", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
-    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
+    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries, scenario.businessSeatCap));
     const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     for (const steps of bySubscription(planned.steps)) {
       const outcomes = await applySubscription(steps, tenant.backend, { customerId: TENANT });
@@ -58,7 +58,7 @@ describe("plan × simulator", () => {
 
   it.each(rows)("%s: the simulator refuses every blocked call when forced", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
-    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
+    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries, scenario.businessSeatCap));
     const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     const forced = planned.steps.filter((s) => s.timing === "blocked" && s.call !== undefined && !PLANNER_ONLY.has(s.rule));
     for (const step of forced) {
@@ -93,7 +93,7 @@ describe("plan × simulator", () => {
 
   it.each(withHints)("%s: the hints, applied to the YAML, plan without a blocked step", async (_name, scenario) => {
     const tenant = await open(stateOf(scenario));
-    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries));
+    const desired = desiredOf(yamlOf(scenario.policy ?? "block", scenario.entries, scenario.businessSeatCap));
     const planned = await tenant.plan(scenario.tweak ? scenario.tweak(desired) : desired, scenario.planAt);
     let entries = scenario.entries;
     for (const step of planned.steps.filter((s) => s.timing === "blocked")) {
@@ -102,7 +102,7 @@ describe("plan × simulator", () => {
       entries = applyFix(entries, step.subscription, step.fix ?? []);
     }
     // Fixed YAML must pass validation as it is (no tweak: the fix replaces what a tweak forced).
-    const fixed = await (await open(stateOf(scenario))).plan(desiredOf(yamlOf(scenario.policy ?? "block", entries)));
+    const fixed = await (await open(stateOf(scenario))).plan(desiredOf(yamlOf(scenario.policy ?? "block", entries, scenario.businessSeatCap)));
     expect(fixed.steps.filter((s) => s.timing === "blocked").map((s) => `${s.subscription} ${s.rule}: ${s.reason}`)).toEqual([]);
   });
 });

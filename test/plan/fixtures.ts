@@ -62,6 +62,10 @@ export interface LiveSpec {
   readonly lots?: readonly (readonly [number, string])[];
   readonly cancelUntil?: string;
   readonly scheduled?: { readonly offer: string; readonly term: string; readonly billing: string; readonly quantity: number };
+  /** In the extended service term (billed monthly at the EST rate). */
+  readonly est?: boolean;
+  /** An explicit cancellation at term end is scheduled. */
+  readonly cancelAtTermEnd?: boolean;
 }
 
 const WEEK_MS = 168 * 3_600_000;
@@ -156,6 +160,8 @@ export function simSubscription(spec: LiveSpec): SimSubscription {
         }
       : null,
     isTrial: spec.isTrial ?? false,
+    ...(spec.est === true ? { extendedServiceTerm: true } : {}),
+    ...(spec.cancelAtTermEnd === true ? { cancelAtTermEnd: true } : {}),
     seatLots: lots.map(([quantity, allowedUntilDateTime]) => ({ quantity, allowedUntilDateTime })),
   };
 }
@@ -167,6 +173,8 @@ export interface Scenario {
   /** Plan at this later instant than the tenant's clock (`--now`, or Partner Center's renewal lag); the tenant stays at `now`. */
   readonly planAt?: string;
   readonly policy?: "block" | "defer";
+  /** `policy.businessSeatCap`; absent: the default (warn). */
+  readonly businessSeatCap?: "warn" | "block";
   readonly live: readonly LiveSpec[];
   /** Seats assigned to users, by offer. */
   readonly assigned?: Readonly<Record<string, number>>;
@@ -207,8 +215,9 @@ export function stateOf(s: Scenario): SimState {
   };
 }
 
-export function yamlOf(policy: "block" | "defer", entries: Readonly<Record<string, Entry>>): string {
-  return stringify({ version: 1, policy: { reductions: policy }, customers: { rockit: { tenantId: TENANT, subscriptions: entries } } });
+export function yamlOf(policy: "block" | "defer", entries: Readonly<Record<string, Entry>>, businessSeatCap?: "warn" | "block"): string {
+  const policies = businessSeatCap === undefined ? { reductions: policy } : { reductions: policy, businessSeatCap };
+  return stringify({ version: 1, policy: policies, customers: { rockit: { tenantId: TENANT, subscriptions: entries } } });
 }
 
 export function desiredOf(text: string): DesiredState {
@@ -277,7 +286,7 @@ export function shape(p: Plan): ExpectedStep[] {
 
 /** The scenario's desired state: its YAML, parsed, then tweaked. */
 export function scenarioDesired(s: Scenario, entries: Readonly<Record<string, Entry>> = s.entries): DesiredState {
-  const state = desiredOf(yamlOf(s.policy ?? "block", entries));
+  const state = desiredOf(yamlOf(s.policy ?? "block", entries, s.businessSeatCap));
   return s.tweak ? s.tweak(state) : state;
 }
 
