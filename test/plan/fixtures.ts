@@ -7,6 +7,7 @@ import { parseDesired } from "../../provider/desired";
 import type { DesiredState, DesiredSubscription, Plan, YamlEdit } from "../../provider/domain/types";
 import { observe } from "../../provider/observe";
 import { plan } from "../../provider/plan";
+import type { CatalogEntry } from "../../provider/simulator/catalog";
 import catalogJson from "../../provider/simulator/data/catalog.json";
 import type { SimState, SimSubscription } from "../../provider/simulator/state";
 
@@ -43,6 +44,7 @@ const AVAILABILITY: Readonly<Record<string, string>> = {
   [OFFERS.businessPremium]: "SIMAV0000003",
   [OFFERS.exchange1]: "SIMAV0000013",
   [OFFERS.exchange2]: "SIMAV0000014",
+  "CFQ7TTC0LGZT:0001": "SIMAV0000005",
 };
 
 /** A live subscription, in the few fields a scenario cares about. */
@@ -51,8 +53,8 @@ export interface LiveSpec {
   readonly offer: string;
   readonly friendlyName: string;
   readonly quantity: number;
-  readonly term: "P1M" | "P1Y";
-  readonly billing: "monthly" | "annual";
+  readonly term: "P1M" | "P1Y" | "P3Y";
+  readonly billing: "monthly" | "annual" | "triennial";
   readonly start: string;
   readonly end: string;
   readonly autoRenew?: boolean;
@@ -173,6 +175,8 @@ export interface Scenario {
   /** Plan at this later instant than the tenant's clock (`--now`, or Partner Center's renewal lag); the tenant stays at `now`. */
   readonly planAt?: string;
   readonly policy?: "block" | "defer";
+  /** The simulator's catalog (state file `catalog`); absent: the built-in one. */
+  readonly catalog?: readonly CatalogEntry[];
   /** `policy.businessSeatCap`; absent: the default (warn). */
   readonly businessSeatCap?: "warn" | "block";
   readonly live: readonly LiveSpec[];
@@ -202,6 +206,7 @@ export function stateOf(s: Scenario): SimState {
     version: 1,
     now: s.now ?? NOW,
     settings: { cancellationWindowHours: 168 },
+    ...(s.catalog ? { catalog: [...s.catalog] } : {}),
     customers: [
       {
         id: TENANT,

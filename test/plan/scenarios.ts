@@ -1,3 +1,5 @@
+import type { CatalogEntry } from "../../provider/simulator/catalog";
+import catalogJson from "../../provider/simulator/data/catalog.json";
 import { APPS, entryOf, everyEntry, EXCHANGE, EXCHANGE2_EARLIER, EXCHANGE2_LATER, FRESH, type LiveSpec, LOTS, NOW, OFFERS, type Scenario } from "./fixtures";
 
 /**
@@ -82,6 +84,24 @@ const PREMIUM_295: LiveSpec = {
   end: "2027-05-31T00:00:00.000Z",
 };
 const BASIC_10: LiveSpec = { ...BASIC_200, id: "b0b0b0b0-0000-4000-8000-000000000010", friendlyName: "basic-10", quantity: 10, start: "2026-03-01T00:00:00.000Z", end: "2027-02-28T00:00:00.000Z" };
+/** The built-in catalog with Apps for enterprise also sold on a three-year term. */
+const WITH_P3Y: readonly CatalogEntry[] = (catalogJson.offers as unknown as CatalogEntry[]).map((o) =>
+  o.productId === "CFQ7TTC0LGZT" ? { ...o, prices: { ...o.prices, "P3Y/monthly": 12.2, "P3Y/annual": 140, "P3Y/triennial": 405 } } : o,
+);
+const ENTERPRISE_3Y: LiveSpec = {
+  id: "b0b0b0b0-0000-4000-8000-0000000003a1",
+  offer: APPS_ENTERPRISE,
+  friendlyName: "enterprise",
+  quantity: 10,
+  term: "P3Y",
+  billing: "annual",
+  start: "2026-01-01T00:00:00.000Z",
+  end: "2028-12-31T00:00:00.000Z",
+};
+const ENTERPRISE_1Y: LiveSpec = { ...ENTERPRISE_3Y, term: "P1Y", end: "2026-12-31T00:00:00.000Z" };
+/** Triennial billing changes are blocked mid-term from 2025-04-01 (Microsoft Learn). */
+const TRIENNIAL_LOCK = "2025-04-01T00:00:00.000Z";
+
 /** Business Basic on a monthly term. */
 const MONTHLY: LiveSpec = { ...FRESH, id: "b0b0b0b0-0000-4000-8000-0000000000a1", friendlyName: "monthly", term: "P1M", start: "2026-11-10T00:00:00.000Z", end: "2026-12-09T00:00:00.000Z" };
 
@@ -837,6 +857,36 @@ export const SCENARIOS: readonly Scenario[] = [
     live: [MONTHLY],
     entries: { monthly: entryOf(MONTHLY, { term: "P1Y" }) },
     expect: [["monthly", "change-term", "now", NOW, null]],
+  },
+  {
+    name: "a longer term mid-term (one year to three) starts now",
+    catalog: WITH_P3Y,
+    live: [ENTERPRISE_1Y],
+    entries: { enterprise: entryOf(ENTERPRISE_1Y, { term: "P3Y" }) },
+    expect: [["enterprise", "change-term", "now", NOW, null]],
+  },
+  {
+    name: "a triennial term's billing frequency cannot change mid-term since 2025-04-01: the hint moves it to renewal",
+    catalog: WITH_P3Y,
+    live: [ENTERPRISE_3Y],
+    entries: { enterprise: entryOf(ENTERPRISE_3Y, { billing: "triennial" }) },
+    expect: [["enterprise", "change-term", "blocked", null, "set billing: annual and renewal.billing: triennial to change them at renewal on 2029-01-01"]],
+  },
+  {
+    name: "a triennial term's billing frequency changes at the instant 2025-04-01 begins: blocked",
+    catalog: WITH_P3Y,
+    now: TRIENNIAL_LOCK,
+    live: [{ ...ENTERPRISE_3Y, start: "2025-01-01T00:00:00.000Z", end: "2027-12-31T00:00:00.000Z" }],
+    entries: { enterprise: entryOf(ENTERPRISE_3Y, { billing: "triennial" }) },
+    expect: [["enterprise", "change-term", "blocked", null, "set billing: annual and renewal.billing: triennial to change them at renewal on 2028-01-01"]],
+  },
+  {
+    name: "a triennial term's billing frequency one millisecond before 2025-04-01 still changes now",
+    catalog: WITH_P3Y,
+    now: ms(TRIENNIAL_LOCK, -1),
+    live: [{ ...ENTERPRISE_3Y, start: "2025-01-01T00:00:00.000Z", end: "2027-12-31T00:00:00.000Z" }],
+    entries: { enterprise: entryOf(ENTERPRISE_3Y, { billing: "triennial" }) },
+    expect: [["enterprise", "change-term", "now", ms(TRIENNIAL_LOCK, -1), null]],
   },
   // A wiped live renewal schedule always shows.
   {
