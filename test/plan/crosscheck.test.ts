@@ -104,5 +104,17 @@ describe("plan × simulator", () => {
     // Fixed YAML must pass validation as it is (no tweak: the fix replaces what a tweak forced).
     const fixed = await (await open(stateOf(scenario))).plan(desiredOf(yamlOf(scenario.policy ?? "block", entries, scenario.businessSeatCap)));
     expect(fixed.steps.filter((s) => s.timing === "blocked").map((s) => `${s.subscription} ${s.rule}: ${s.reason}`)).toEqual([]);
+    // No warning of the fixed plan asks to undo what a hint set (e.g. "set autoRenew: true" after a hint set it false).
+    const contradictions = planned.steps
+      .filter((s) => s.timing === "blocked")
+      .flatMap((s) =>
+        (s.fix ?? []).flatMap((edit) =>
+          fixed.warnings
+            .filter((w) => w.subscription === s.subscription)
+            .filter((w) => edit.value !== null && new RegExp(`set ${edit.path.replace(".", "\\.")}: (?!${String(edit.value)}\\b)\\S+`).test(w.message))
+            .map((w) => `${s.subscription}: hint set ${edit.path}: ${String(edit.value)}, warning ${w.code} says "${w.message}"`),
+        ),
+      );
+    expect(contradictions).toEqual([]);
   });
 });
