@@ -222,8 +222,10 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
     steps.some((s) => s.action === "cancel")
       ? `seatplan: ${label}: cancelled subscription ${id} now, inside its cancellation window (open until ${instantText(until ?? "")})`
       : steps.some((s) => s.action === "cancel-at-term-end")
-        ? `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); auto-renew is now off, ${ends}`
-        : `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); auto-renew is already off, ${ends}`,
+        ? `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), ${ends}`
+        : steps.some((s) => s.action === "disable-auto-renew")
+          ? `seatplan: ${label}: trial ${id} cannot be cancelled; auto-renew is now off, so it lapses at its end on ${dayText(live.endDate)}`
+          : `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); it already ends at term end, ${ends}`,
   );
 }
 

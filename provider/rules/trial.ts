@@ -1,5 +1,6 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { dayText, makeStep, offerOf, plural, renewalAt, withFix } from "./support";
+import { renewalBaseline } from "./renewal-target";
+import { costDelta, dayText, makeStep, offerOf, plural, renewalAt, withFix } from "./support";
 import { NOTHING, type Rule } from "./types";
 
 /**
@@ -20,6 +21,21 @@ export const trialLocked: Rule = {
     const ways = `convert now with upgrade: (to: a paid offer, at least 25 seats, acknowledge: irreversible), schedule the conversion with renewal: (any seats, term and billing), or let it lapse with autoRenew: false`;
     const steps: PlanStep[] = [];
     if (desired.status === "cancelled") {
+      // With consent to end it at term end (defer, or autoRenew: false), a trial lapses instead.
+      if (subject.policy.reductions === "defer" || !desired.autoRenew) {
+        if (!observed.autoRenew) return NOTHING;
+        const step = makeStep(subject, {
+          action: "disable-auto-renew",
+          timing: "at-renewal",
+          from: true,
+          to: false,
+          rule: trialLocked.id,
+          reason: `a trial cannot be cancelled; with auto-renew off it lapses on ${ends} without converting to paid`,
+          cost: costDelta(catalog, 0, renewalBaseline(subject, [])),
+          call: { kind: "set-auto-renew", enabled: false },
+        });
+        return { steps: [step], warnings: [] };
+      }
       steps.push(
         makeStep(subject, {
           action: "cancel",

@@ -105,7 +105,7 @@ describe("provider host on the embedded simulator, configured through the stack 
 
     await host.delete(urn("rockit/teams-essentials"), DEMO_SUBSCRIPTIONS.teamsEssentials, read.outputs);
     expect(host.stdout).toContain(
-      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); auto-renew is now off, so it ends at term end on 2026-12-10\n`,
+      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), so it ends at term end on 2026-12-10\n`,
     );
     expect((await (await openSimulator(statePath)).getSubscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).autoRenew).toBe(false);
   });

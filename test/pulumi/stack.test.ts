@@ -234,7 +234,7 @@ describe("the quickstart stack through its life", () => {
       `seatplan: rockit/business-basic: cancelled subscription ${DEMO_SUBSCRIPTIONS.businessBasic} now, inside its cancellation window (open until 2026-11-28T00:00:00Z)\n`,
     );
     expect(provider).toContain(
-      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); auto-renew is now off, so it ends at term end on 2026-12-10\n`,
+      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), so it ends at term end on 2026-12-10\n`,
     );
   });
 
