@@ -1,3 +1,4 @@
+import { type AuditSink, snapshotOf } from "../audit";
 import type { Backend, WriteOptions } from "../backends/backend";
 import { isBackendError } from "../domain/errors";
 import type { ObservedSubscription, PlanStep, StepCall } from "../domain/types";
@@ -22,6 +23,13 @@ export interface ApplyContext {
    * is a new operation, not a replay of the first — even when both plans ran at the same instant.
    */
   readonly observed?: ObservedSubscription;
+  /** Where every write is recorded (the audit log), with what the record says beyond the step. */
+  readonly audit?: {
+    readonly sink: AuditSink;
+    readonly source: "cli" | "pulumi";
+    /** The id of the plan being applied (`seatplan apply`); null for a Pulumi write. */
+    readonly planId: string | null;
+  };
 }
 
 /**
@@ -38,6 +46,7 @@ export async function applySubscription(steps: readonly PlanStep[], backend: Bac
   let failure: string | null = null;
   // The state each write is based on: what was planned on, then what the last write left.
   let basis: string | null = ctx.observed?.etag ?? null;
+  let current: ObservedSubscription | null = ctx.observed ?? null;
   for (const step of steps) {
     if (step.timing === "blocked") {
       outcomes.push({ step, status: "blocked", message: `${step.reason ?? "blocked"}${step.hint ? ` (hint: ${step.hint})` : ""}` });
@@ -49,9 +58,29 @@ export async function applySubscription(steps: readonly PlanStep[], backend: Bac
     }
     const outcome = await execute(step, subscriptionId, backend, ctx, basis);
     outcomes.push(outcome);
+    if (ctx.audit !== undefined && step.call !== undefined && step.call.kind !== "adopt" && (outcome.status === "done" || outcome.status === "failed")) {
+      ctx.audit.sink({
+        time: new Date().toISOString(),
+        backend: backend.name,
+        source: ctx.audit.source,
+        customer: step.customer,
+        tenantId: ctx.customerId,
+        subscription: step.subscription,
+        subscriptionId: outcome.status === "done" ? outcome.subscription.id : subscriptionId,
+        action: step.action,
+        requestId: step.call.kind === "purchase" ? step.call.request.idempotencyKey : requestIdOf(step, ctx.customerId, basis),
+        before: snapshotOf(current),
+        after: outcome.status === "done" ? snapshotOf(outcome.subscription) : null,
+        outcome: outcome.status,
+        code: outcome.status === "failed" ? outcome.code : null,
+        message: outcome.status === "failed" ? outcome.message : null,
+        planId: ctx.audit.planId,
+      });
+    }
     if (outcome.status === "done") {
       subscriptionId = outcome.subscription.id;
       basis = outcome.subscription.etag ?? null;
+      current = outcome.subscription;
     }
     if (outcome.status === "failed") failure = `not run: ${step.action} failed before it (${outcome.code})`;
   }

@@ -8,6 +8,12 @@ export interface CliIO {
   readonly isTTY: boolean;
   /** The terminal's width when stdout is one; renderings fit 80 columns otherwise. */
   readonly columns?: number;
+  /** True when stdin is a terminal: `seatplan apply` may ask for confirmation. @default false */
+  readonly interactive?: boolean;
+  /** True when stderr is a terminal: long runs show progress there. @default false */
+  readonly stderrIsTTY?: boolean;
+  /** Asks a question on the terminal and resolves with the answer line (only when `interactive`). */
+  readonly prompt?: (question: string) => Promise<string>;
 }
 
 /** The width text renderings fit: the terminal's, else 80 (a pipe, a CI log, a file). */
@@ -23,6 +29,17 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
     ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
+    interactive: Boolean(process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    prompt: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
   };
 }
 

@@ -8,6 +8,8 @@ import { registerSimulator } from "./commands/simulator";
 import { registerPlan } from "./commands/plan";
 import { registerExport } from "./commands/export";
 import { registerCatalog, registerRenewals, registerUsage } from "./commands/insight";
+import { registerApply } from "./commands/apply";
+import { registerHistory } from "./commands/history";
 
 /**
  * Every command registers itself here. A command's action returns its exit code; `main` never
@@ -21,6 +23,8 @@ const COMMANDS: ReadonlyArray<(program: Command, io: CliIO, setExit: (code: numb
   registerRenewals,
   registerUsage,
   registerCatalog,
+  registerApply,
+  registerHistory,
 ];
 
 function version(): string {

@@ -8,6 +8,7 @@ import type {
   DesiredSubscription,
   DesiredUpgrade,
   ReductionPolicy,
+  RemovalPolicy,
   SourceLocation,
   Term,
 } from "../domain/types";
@@ -16,7 +17,7 @@ import { availabilityOf, guid, offerKey } from "./semantic";
 /** The document as the schema guarantees it (after validation, before defaults). */
 interface RawDocument {
   readonly version: 1;
-  readonly policy?: { readonly reductions?: ReductionPolicy; readonly businessSeatCap?: BusinessSeatCapPolicy };
+  readonly policy?: { readonly reductions?: ReductionPolicy; readonly businessSeatCap?: BusinessSeatCapPolicy; readonly removed?: RemovalPolicy };
   readonly customers: Readonly<Record<string, RawCustomer>>;
 }
 
@@ -42,7 +43,7 @@ interface RawSubscription {
 
 /**
  * Applies the defaults of design §3 to a document that passed every check: autoRenew true,
- * status active, friendlyName = key, policy.reductions block; offers become `PRODUCT:SKU` (the
+ * status active, friendlyName = key, policy.reductions block, policy.removed release; offers become `PRODUCT:SKU` (the
  * availability id is kept apart), GUIDs lower-case. Order follows the file.
  */
 export function normalise(
@@ -62,7 +63,12 @@ export function normalise(
     ),
     source: source(["customers", key]),
   }));
-  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block", businessSeatCap: doc.policy?.businessSeatCap ?? "warn" }, customers };
+  return {
+    version: 1,
+    file,
+    policy: { reductions: doc.policy?.reductions ?? "block", businessSeatCap: doc.policy?.businessSeatCap ?? "warn", removed: doc.policy?.removed ?? "release" },
+    customers,
+  };
 }
 
 function subscription(customer: string, key: string, s: RawSubscription, source: SourceLocation): DesiredSubscription {

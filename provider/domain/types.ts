@@ -144,6 +144,9 @@ export interface SourceLocation {
 export type ReductionPolicy = "block" | "defer";
 export type BusinessSeatCapPolicy = "warn" | "block";
 
+/** What happens to a subscription whose entry left the YAML. */
+export type RemovalPolicy = "release" | "cancel";
+
 export interface Policy {
   /** `block` (default): a decrease or cancel outside its window is a blocked step; `defer`: it
    *  becomes a renewal-time change instead. @default "block" */
@@ -151,6 +154,9 @@ export interface Policy {
   /** `warn` (default): more than 300 seats across the Business family is a warning; `block`:
    *  the step that crosses it is blocked. @default "warn" */
   readonly businessSeatCap?: BusinessSeatCapPolicy;
+  /** `release` (default): a removed entry's subscription is no longer managed and nothing is
+   *  called; `cancel`: it is cancelled inside its window, otherwise ended at term end. @default "release" */
+  readonly removed: RemovalPolicy;
 }
 
 export interface DesiredRenewal {
@@ -275,6 +281,12 @@ export interface PlanStep {
   /** The YAML change that would work (blocked steps). */
   readonly hint: string | null;
   readonly cost: StepCost | null;
+  /**
+   * The last instant the step can run as planned, when that depends on a window: a reduction or
+   * cancel now (its refund/cancellation window), a renewal-time change (the term end). Absent or
+   * null: no window. An apply after it plans again instead of running the step.
+   */
+  readonly deadline?: IsoDate | null;
   /** Executor details (the exact call to make; on a blocked step, the call that is refused); not
    *  part of the rendered plan. */
   readonly call?: StepCall;
@@ -325,6 +337,8 @@ export interface PlanSummary {
   readonly unmanaged: number;
   /** Totals of the step costs (design §8). */
   readonly cost: CostSummary;
+  /** Entries removed from the YAML since the base file (`plan --base`); 0 without a base. */
+  readonly removed?: number;
 }
 
 /** What the plan changes in yearly cost: the steps that will run, blocked ones not counted. */
@@ -336,6 +350,27 @@ export interface CostSummary {
   readonly unpriced: number;
   /** The same per customer key, every customer with a step listed. */
   readonly customers: Readonly<Record<string, { readonly annualDelta: number; readonly unpriced: number }>>;
+}
+
+/**
+ * An entry of the base YAML (`plan --base`) that the new one no longer has, and what happens to
+ * its subscription under `policy.removed`.
+ */
+export interface RemovedEntry {
+  readonly customer: string;
+  readonly subscription: string;
+  /** The live subscription it stood for; null when none matches any more. */
+  readonly subscriptionId: string | null;
+  readonly policy: RemovalPolicy;
+  /**
+   * `released`: no longer managed, nothing is called; `cancel` / `cancel-at-term-end`: the steps
+   * listed under the same subscription key; `ended`: already cancelled or expired, nothing to do;
+   * `gone`: no live subscription matches it; `kept`: another entry of the new YAML matches the
+   * same subscription (a renamed key), so it stays managed; `blocked`: the cancel cannot run.
+   */
+  readonly outcome: "released" | "cancel" | "cancel-at-term-end" | "ended" | "gone" | "kept" | "blocked";
+  /** One sentence for people. */
+  readonly note: string;
 }
 
 export interface UnmanagedSubscription {
@@ -361,6 +396,8 @@ export interface Plan {
   readonly summary: PlanSummary;
   readonly steps: readonly PlanStep[];
   readonly unmanaged: readonly UnmanagedSubscription[];
+  /** Entries removed since the base YAML (`plan --base`); absent without a base. */
+  readonly removed?: readonly RemovedEntry[];
   readonly warnings: readonly PlanWarning[];
 }
 

@@ -8,6 +8,8 @@ import type {
   PlanStep,
   PlanWarning,
   Policy,
+  RemovedEntry,
+  DesiredSubscription,
   UnmanagedSubscription,
 } from "../domain/types";
 import {
@@ -26,7 +28,8 @@ import {
   type Subject,
   subscriptionStatus,
 } from "../rules";
-import { isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
+import { dayText, instantText, isoOf, meaningfulSchedule, offerOf, termEnd, withFix } from "../rules/support";
+import { withDeadlines } from "./deadlines";
 import { compare, type ResolvedEntry, resolveCustomer } from "./resolve";
 import { costSummary } from "./totals";
 import type { Observation, ObservedCustomer, PlanContext } from "./types";
@@ -36,11 +39,12 @@ import type { Observation, ObservedCustomer, PlanContext } from "./types";
  * now, at renewal, irreversibly — or why they cannot happen and which YAML would work. Pure:
  * everything it knows comes in through `observation` and `ctx`.
  */
-export function plan(desired: DesiredState, observation: Observation, ctx: PlanContext): Plan {
+export function plan(desired: DesiredState, observation: Observation, ctx: PlanContext, options: PlanOptions = {}): Plan {
   const steps: PlanStep[] = [];
   const warnings: PlanWarning[] = [];
   const unmanaged: UnmanagedSubscription[] = [];
   let unchanged = 0;
+  const removals = options.base === undefined ? undefined : planRemovals(options.base, desired, observation, ctx.now);
   for (const customer of [...desired.customers].sort((a, b) => compare(a.key, b.key))) {
     const observed = observation.customers[customer.key];
     if (observed === undefined) throw new Error(`plan: customer ${customer.key} was not observed`);
@@ -60,6 +64,8 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
       if (m.kind === "ambiguous") m.candidates.forEach((c) => claimed.add(c.id));
       warnings.push(...mergeWipes(customer, entry, outcome.steps));
     }
+    // A removed entry's subscription is listed under `removed`, with what happens to it.
+    removals?.removed.forEach((r) => r.customer === customer.key && r.subscriptionId !== null && r.outcome !== "kept" && claimed.add(r.subscriptionId));
     unmanaged.push(
       ...observed.subscriptions
         // Ended subscriptions stay listed by Partner Center for years; they are nobody's to manage.
@@ -75,6 +81,10 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
         })),
     );
   }
+  if (removals !== undefined) {
+    steps.push(...removals.steps);
+    warnings.push(...removals.warnings);
+  }
   const count = (timing: PlanStep["timing"]): number => steps.filter((s) => s.timing === timing).length;
   return {
     version: 1,
@@ -88,13 +98,144 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
       unchanged,
       unmanaged: unmanaged.length,
       cost: costSummary(steps, observation.catalog.currency),
+      ...(removals === undefined ? {} : { removed: removals.removed.length }),
     },
     steps,
     unmanaged,
+    ...(removals === undefined ? {} : { removed: removals.removed }),
     warnings: warnings.sort(
       (a, b) => compare(a.customer, b.customer) || compare(a.subscription ?? "", b.subscription ?? "") || compare(a.code, b.code),
     ),
   };
+}
+
+export interface PlanOptions {
+  /**
+   * The YAML before the change (`plan --base`): entries it has and `desired` does not are
+   * removals, planned under `desired.policy.removed` and listed in `plan.removed`.
+   */
+  readonly base?: DesiredState;
+}
+
+/** What removing entries from the YAML does: the steps (policy `cancel`) and one line per entry. */
+export interface Removals {
+  readonly steps: readonly PlanStep[];
+  readonly removed: readonly RemovedEntry[];
+  readonly warnings: readonly PlanWarning[];
+}
+
+/**
+ * The entries of `base` that `desired` no longer has (by customer and subscription key), each
+ * with what `desired.policy.removed` does to its subscription: `release` calls nothing; `cancel`
+ * cancels inside the cancellation window, otherwise ends it at term end (never blocked for being
+ * late: ending is always possible). A subscription another entry of `desired` still matches (a
+ * renamed key) is kept. The Pulumi provider's delete runs this same function, so `pulumi up` does
+ * what `plan --base` showed. `observation` must hold every customer of `base` with removed entries.
+ */
+export function planRemovals(base: DesiredState, desired: DesiredState, observation: Observation, now: Date): Removals {
+  const steps: PlanStep[] = [];
+  const removed: RemovedEntry[] = [];
+  const warnings: PlanWarning[] = [];
+  const policy = desired.policy.removed;
+  for (const before of [...base.customers].sort((a, b) => compare(a.key, b.key))) {
+    const after = desired.customers.find((c) => c.key === before.key);
+    const gone = before.subscriptions.filter((e) => after?.subscriptions.some((n) => n.key === e.key) !== true);
+    if (gone.length === 0) continue;
+    const observed = observation.customers[before.key];
+    if (observed === undefined) throw new Error(`plan: customer ${before.key} (removed entries) was not observed`);
+    // What the new YAML still manages: those subscriptions are not removed, whatever the key says.
+    // (any customer key of the same tenant: a renamed customer key keeps its subscriptions).
+    const kept = new Map<string, string>();
+    for (const other of desired.customers.filter((c) => c.tenantId === before.tenantId)) {
+      for (const r of resolveCustomer(other, observed.subscriptions)) {
+        if (r.match.kind === "id" || r.match.kind === "friendlyName") kept.set(r.match.observed.id, `${other.key}/${r.desired.key}`);
+      }
+    }
+    const resolved = resolveCustomer(before, observed.subscriptions);
+    for (const entry of [...gone].sort((a, b) => compare(a.key, b.key))) {
+      const m = resolved.find((r) => r.desired.key === entry.key)?.match ?? { kind: "none" as const };
+      const id = m.kind === "id" || m.kind === "friendlyName" ? m.observed.id : null;
+      const line = (outcome: RemovedEntry["outcome"], note: string): RemovedEntry => ({ customer: before.key, subscription: entry.key, subscriptionId: id, policy, outcome, note });
+      if (m.kind !== "id" && m.kind !== "friendlyName") {
+        removed.push(line("gone", "no live subscription matches it; nothing to do"));
+        continue;
+      }
+      const live = m.observed;
+      const other = kept.get(live.id);
+      if (other !== undefined) {
+        removed.push(line("kept", `entry ${other} still manages subscription ${live.id}; nothing is called for the removal`));
+        continue;
+      }
+      if (live.status === "deleted" || live.status === "expired") {
+        removed.push(line("ended", `subscription ${live.id} is already ${live.status === "deleted" ? "cancelled" : "expired"}; nothing to do`));
+        continue;
+      }
+      if (policy === "release") {
+        removed.push(line("released", `policy.removed: release: subscription ${live.id} is no longer managed and stays as it is (${live.quantity} seats, auto-renew ${live.autoRenew ? "on" : "off"}); nothing is called`));
+        continue;
+      }
+      // The live subscription as it is, cancelled: nothing else of the old entry applies any more.
+      const cancelled: DesiredSubscription = {
+        customer: before.key,
+        key: entry.key,
+        id: live.id,
+        offer: live.offer,
+        term: live.term,
+        billing: live.billing,
+        quantity: live.quantity,
+        autoRenew: live.autoRenew,
+        status: "cancelled",
+        friendlyName: live.friendlyName,
+        ...(entry.source === undefined ? {} : { source: entry.source }),
+      };
+      const customer: DesiredCustomer = { ...before, subscriptions: [cancelled] };
+      const [resolvedEntry] = resolveCustomer(customer, [live]);
+      if (resolvedEntry === undefined) continue;
+      // Ending is always possible: outside the window, the end of the term is what `cancel` means.
+      const outcome = planMatched(
+        customer,
+        resolvedEntry,
+        [resolvedEntry],
+        live,
+        { subscriptions: [live] },
+        observation.catalog,
+        { reductions: "defer", removed: policy },
+        now,
+        new SeatTally([live], "warn"),
+      );
+      const ran = outcome.steps.map((s) =>
+        s.action === "cancel-at-term-end" ? { ...s, reason: `removed from the YAML; ${s.reason?.replace("policy.reductions: defer", "policy.removed: cancel") ?? ""}` } : s.action === "cancel" ? { ...s, reason: "removed from the YAML; policy.removed: cancel, inside the cancellation window" } : s,
+      );
+      steps.push(...ran);
+      warnings.push(...outcome.warnings);
+      const blocked = ran.find((s) => s.timing === "blocked");
+      const until = live.cancellationAllowedUntil;
+      const closed = until === null ? "Partner Center reports no cancellation window for it" : `its cancellation window closed on ${instantText(until)}`;
+      removed.push(
+        blocked !== undefined
+          ? line("blocked", `policy.removed: cancel cannot run: ${blocked.reason ?? "the commerce rules refuse it"}`)
+          : ran.some((s) => s.action === "cancel")
+            ? line("cancel", `policy.removed: cancel: subscription ${live.id} is cancelled now, inside its cancellation window (open until ${instantText(until ?? "")})`)
+            : ran.some((s) => s.action === "cancel-at-term-end")
+              ? line(
+                  "cancel-at-term-end",
+                  `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on ${dayText(live.endDate)}`,
+                )
+              : ran.some((s) => s.action === "disable-auto-renew")
+                ? line("cancel-at-term-end", `policy.removed: cancel: trial ${live.id} cannot be cancelled; auto-renew is turned off, so it lapses on ${dayText(live.endDate)} without converting`)
+                : line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); it already ends at term end on ${dayText(live.endDate)}; nothing to call`),
+      );
+    }
+  }
+  return { steps, removed, warnings };
+}
+
+/** The customers and entries of `base` that `desired` removed: what `observe` must read for `planRemovals`. */
+export function removedState(base: DesiredState, desired: DesiredState): DesiredState {
+  const customers = base.customers
+    .map((c) => ({ ...c, subscriptions: c.subscriptions.filter((e) => desired.customers.find((n) => n.key === c.key)?.subscriptions.some((n) => n.key === e.key) !== true) }))
+    .filter((c) => c.subscriptions.length > 0);
+  return { ...base, customers };
 }
 
 interface Outcome {
@@ -278,7 +419,8 @@ function planMatched(
         ? []
         : FULL_UPGRADE_RULES;
   const planned = runRules(rules, subject, []);
-  return subscriptionStatus.apply(subject, planned);
+  const result = subscriptionStatus.apply(subject, planned);
+  return { ...result, steps: withDeadlines(result.steps, live, now) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { OfferKey, Plan, PlanStep, PlanWarning, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import type { OfferKey, Plan, PlanStep, PlanWarning, RemovedEntry, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
 import { forMarkdown, forTerminal } from "./escape";
 import { DEFAULT_WIDTH, fitTableRows, paragraph } from "./layout";
 
@@ -57,6 +57,7 @@ export function planJson(plan: Plan): unknown {
           Object.entries(plan.summary.cost.customers).map(([k, c]) => [k, { annualDelta: c.annualDelta, unpriced: c.unpriced }]),
         ),
       },
+      ...(plan.summary.removed === undefined ? {} : { removed: plan.summary.removed }),
     },
     steps: plan.steps.map((s) => ({
       customer: s.customer,
@@ -67,6 +68,7 @@ export function planJson(plan: Plan): unknown {
       from: canonicalValue(s.from),
       to: canonicalValue(s.to),
       effectiveAt: s.effectiveAt,
+      deadline: s.deadline ?? null,
       rule: s.rule,
       reason: s.reason,
       hint: s.hint,
@@ -80,6 +82,18 @@ export function planJson(plan: Plan): unknown {
       quantity: u.quantity,
       status: u.status,
     })),
+    ...(plan.removed === undefined
+      ? {}
+      : {
+          removed: plan.removed.map((r) => ({
+            customer: r.customer,
+            subscription: r.subscription,
+            subscriptionId: r.subscriptionId,
+            policy: r.policy,
+            outcome: r.outcome,
+            note: r.note,
+          })),
+        }),
     warnings: plan.warnings.map((w) => ({ customer: w.customer, subscription: w.subscription, code: w.code, message: w.message })),
   };
 }
@@ -101,7 +115,8 @@ const TIMING_ORDER: readonly Timing[] = ["blocked", "irreversible", "now", "at-r
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged`;
+  const removed = s.removed === undefined ? "" : `, ${s.removed} removed`;
+  return `${s.now} now, ${s.atRenewal} at renewal, ${s.irreversible} irreversible, ${s.blocked} blocked, ${s.unchanged} unchanged, ${s.unmanaged} unmanaged${removed}`;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
@@ -179,7 +194,23 @@ export function describeCost(step: PlanStep): string {
 }
 
 function when(step: PlanStep): string {
-  return step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : step.effectiveAt.replace(/\.000Z$/, "Z");
+  const at = step.effectiveAt === null ? "—" : step.timing === "at-renewal" ? step.effectiveAt.slice(0, 10) : instant(step.effectiveAt);
+  return typeof step.deadline === "string" ? `${at}, until ${instant(step.deadline)}` : at;
+}
+
+function instant(iso: string): string {
+  return iso.replace(/\.000Z$/, "Z");
+}
+
+/** The step with the earliest deadline, if any step has one. */
+function earliest(steps: readonly PlanStep[]): PlanStep | undefined {
+  return steps
+    .filter((s) => typeof s.deadline === "string")
+    .sort((a, b) => Date.parse(a.deadline ?? "") - Date.parse(b.deadline ?? ""))[0];
+}
+
+function removedNote(r: RemovedEntry): string {
+  return `${r.customer}/${r.subscription}${r.subscriptionId === null ? "" : ` (${r.subscriptionId})`}: ${r.outcome} — ${r.note}`;
 }
 
 function byTiming(steps: readonly PlanStep[]): PlanStep[] {
@@ -262,6 +293,11 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
     });
   }
   if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  const first = earliest(plan.steps);
+  if (first !== undefined) out.push("", ...paragraph(`Apply before ${instant(first.deadline ?? "")} (${first.customer}/${first.subscription} ${first.action}); after that, plan again.`, width, "", "  "));
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `Removed from the YAML (${plan.removed.length}):`, ...plan.removed.flatMap((r) => paragraph(t(removedNote(r)), width, "  ", "    ")));
+  }
   out.push(...unmanagedText(plan.unmanaged, width, offer), ...warningsText(plan.warnings, width));
   const cost = costLine(plan);
   if (cost !== null) out.push("", ...paragraph(t(`Cost: ${cost}`), width, "", "  "));
@@ -326,7 +362,10 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     s.blocked > 0 ? `**${s.blocked} blocked**` : "0 blocked",
     `${s.unchanged} unchanged`,
     `${s.unmanaged} unmanaged`,
+    ...(s.removed === undefined ? [] : [`${s.removed} removed`]),
   ];
+  const first = earliest(plan.steps);
+  if (first !== undefined) parts.push(`**apply before ${instant(first.deadline ?? "")}** (${cell(`${first.customer}/${first.subscription}`)} \`${first.action}\`)`);
   const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
@@ -348,6 +387,9 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
   }
   if (plan.steps.length === 0) out.push("", "No changes: the tenant matches the YAML.");
+  if (plan.removed !== undefined && plan.removed.length > 0) {
+    out.push("", `### Removed from the YAML (${plan.removed.length})`, "", ...plan.removed.map((r) => `- ${cell(removedNote(r))}`));
+  }
   if (plan.unmanaged.length > 0) {
     out.push(
       "",

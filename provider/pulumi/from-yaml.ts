@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { decodeText, formatIssues, parseDesired } from "../desired";
 import type { DesiredState } from "../domain/types";
+import { linkOrder, linksOf } from "../plan/links";
 import { entryOf, relatedEntries } from "./inputs";
 import { Subscription } from "./resource";
 import { packageVersion } from "./version";
@@ -54,8 +55,16 @@ export function fromYaml(file: string, options: FromYamlOptions = {}): Licences 
   const providerVersion = packageVersion();
   const resources: [string, Subscription][] = [];
   for (const customer of desired.customers) {
-    for (const entry of customer.subscriptions) {
+    const declared = new Map<string, Subscription>();
+    for (const entry of linkOrder(customer.subscriptions)) {
       const name = `${customer.key}/${entry.key}`;
+      // The entry an upgrade merges into, or a purchase aligns with, waits for the entry that names
+      // it: planned first, that one sees the tenant as the PR plan did (a link to a subscription
+      // not bought yet is blocked, never acted on because a concurrent create just bought it), and
+      // when it fails, the other is not touched in that run either — as `seatplan apply` does.
+      const sources = customer.subscriptions.filter((s) => linksOf(s).includes(entry.key)).flatMap((s) => declared.get(s.key) ?? []);
+      const resourceOptions: pulumi.CustomResourceOptions =
+        sources.length === 0 ? { ...options.resourceOptions } : { ...options.resourceOptions, dependsOn: [...dependsOnOf(options.resourceOptions), ...sources] };
       const resource = new Subscription(
         name,
         {
@@ -63,11 +72,14 @@ export function fromYaml(file: string, options: FromYamlOptions = {}): Licences 
           customerKey: customer.key,
           customerTenantId: customer.tenantId,
           reductions: desired.policy.reductions,
+          removed: desired.policy.removed,
+          desiredFile: file,
           related: relatedEntries(customer, entry.key).map(entryOf),
           providerVersion,
         },
-        options.resourceOptions,
+        resourceOptions,
       );
+      declared.set(entry.key, resource);
       resources.push([name, resource]);
     }
   }
@@ -95,6 +107,12 @@ export function fromYaml(file: string, options: FromYamlOptions = {}): Licences 
     renewalsScheduled: rows.filter(([, , renewal]) => renewal !== null).length,
   }));
   return { file, backend: backendName(), customers: desired.customers.length, subscriptions, summary };
+}
+
+function dependsOnOf(options: pulumi.CustomResourceOptions | undefined): pulumi.Resource[] {
+  const d = options?.dependsOn;
+  if (d === undefined) return [];
+  return Array.isArray(d) ? (d as pulumi.Resource[]) : [d as pulumi.Resource];
 }
 
 function readDesired(file: string): DesiredState {

@@ -8,6 +8,7 @@ import type {
   DesiredSubscription,
   Issue,
   ReductionPolicy,
+  RemovalPolicy,
   Term,
 } from "../domain/types";
 
@@ -56,6 +57,14 @@ export interface SubscriptionInputs {
   /** `policy.reductions` of the YAML. */
   readonly reductions: ReductionPolicy;
   /**
+   * `policy.removed` of the YAML when the resource was last written; a delete follows the policy
+   * of the file named by `desiredFile` as it is then, and this one only when that file cannot be
+   * read. Absent in state written before seatplan knew removals: `release`.
+   */
+  readonly removed?: RemovalPolicy;
+  /** The YAML file the program read (relative to the Pulumi project), for the delete's policy. Absent: unknown. */
+  readonly desiredFile?: string;
+  /**
    * Entries of the same customer this one is linked to by `upgrade.into` or `alignEndDate`
    * (either direction): the plan needs them to resolve the link.
    */
@@ -94,13 +103,17 @@ export function entryOf(s: DesiredSubscription): SubscriptionEntry {
 }
 
 /**
- * The entries of `customer` linked to `key` by `upgrade.into` or `alignEndDate`, in either
- * direction and transitively, in file order. Most entries have none.
+ * The entries of `customer` linked to `key` by `upgrade.into` or `alignEndDate`, or by sharing its
+ * offer, in either direction and transitively, in file order. Entries of one offer are planned
+ * together because the assigned-seat guard counts what the others keep: planned alone, two
+ * reductions could each pass it and together leave users without a licence. Most entries have none.
  */
 export function relatedEntries(customer: DesiredCustomer, key: string): DesiredSubscription[] {
+  // An offer is a node of its own (`offer:` cannot be a subscription key), linking its entries.
   const links = (s: DesiredSubscription): string[] => [
     ...(s.upgrade?.into !== undefined ? [s.upgrade.into] : []),
     ...(typeof s.alignEndDate === "object" ? [s.alignEndDate.subscription] : []),
+    `offer:${s.offer}`,
   ];
   const linked = new Set([key]);
   for (let grew = true; grew; ) {
@@ -148,13 +161,14 @@ export function desiredOf(inputs: unknown, pinnedId?: string): { readonly desire
   if (!Array.isArray(related) || !related.every(isEntryLike)) failures.push({ property: "related", reason: "must be a list of subscription entries" });
   if (typeof raw["providerVersion"] !== "string") failures.push({ property: "providerVersion", reason: "must be a string (the seatplan version)" });
   const reductions = raw["reductions"] ?? "block";
+  const removed = raw["removed"] ?? "release";
   if (failures.length > 0 || typeof customerKey !== "string" || !isEntryLike(entry) || !Array.isArray(related)) return { failures };
 
   const key = entry["key"];
   const subscriptions: Record<string, unknown> = {};
   for (const e of [entry, ...(related as Record<string, unknown>[])]) subscriptions[String(e["key"])] = yamlEntry(e);
   if (pinnedId !== undefined) subscriptions[key] = { ...(subscriptions[key] as object), id: pinnedId };
-  const doc = { version: 1, policy: { reductions }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
+  const doc = { version: 1, policy: { reductions, removed }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
   const { state, issues } = parseDesired(YAML.stringify(doc), `${customerKey}/${key}`);
   if (state === undefined) {
     const own = issues.flatMap((i) => {
@@ -193,6 +207,7 @@ function propertyOf(issue: Issue, customerKey: string, key: string): string | nu
   if (issue.path.startsWith(`${customer}.subscriptions.`)) return null;
   if (issue.path === `${customer}.tenantId`) return "customerTenantId";
   if (issue.path === `${customer}` || issue.path === "customers") return "customerKey";
+  if (issue.path.startsWith("policy.removed")) return "removed";
   if (issue.path.startsWith("policy")) return "reductions";
   return "";
 }

@@ -52,6 +52,10 @@ export interface SubscriptionOutputs {
   readonly orderId: string | null;
   /** The seatplan version that wrote these outputs (compared by `diff`). */
   readonly providerVersion: string;
+  /** `policy.removed` when last written (delete's fallback when `desiredFile` cannot be read). */
+  readonly removed: "release" | "cancel";
+  /** The YAML file the program read, relative to the Pulumi project; null when unknown. */
+  readonly desiredFile: string | null;
 }
 
 /** What the outputs say besides the subscription itself. */
@@ -59,6 +63,8 @@ export interface OutputContext {
   readonly customerKey: string;
   readonly subscriptionKey: string;
   readonly providerVersion: string;
+  readonly removed?: "release" | "cancel";
+  readonly desiredFile?: string | null;
 }
 
 export function outputsOf(s: ObservedSubscription, context: OutputContext): SubscriptionOutputs {
@@ -89,6 +95,8 @@ export function outputsOf(s: ObservedSubscription, context: OutputContext): Subs
     isTrial: s.isTrial,
     orderId: s.orderId ?? null,
     providerVersion: context.providerVersion,
+    removed: context.removed ?? "release",
+    desiredFile: context.desiredFile ?? null,
   };
 }
 

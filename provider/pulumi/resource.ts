@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ReductionPolicy } from "../domain/types";
+import type { ReductionPolicy, RemovalPolicy } from "../domain/types";
 import type { SubscriptionEntry, SubscriptionInputs } from "./inputs";
 import type { SubscriptionOutputs } from "./outputs";
 import { SubscriptionProvider } from "./provider";
@@ -21,6 +21,10 @@ export interface SubscriptionArgs {
   readonly customerTenantId: pulumi.Input<string>;
   /** `policy.reductions`. @default "block" */
   readonly reductions?: pulumi.Input<ReductionPolicy>;
+  /** `policy.removed`: what deleting the resource does to the subscription. @default "release" */
+  readonly removed?: pulumi.Input<RemovalPolicy>;
+  /** The YAML file the entry comes from (relative to the project); a delete reads its `policy.removed`. */
+  readonly desiredFile?: pulumi.Input<string>;
   /** Entries linked to this one by `upgrade.into` or `alignEndDate`. @default [] */
   readonly related?: pulumi.Input<pulumi.Input<SubscriptionEntry>[]>;
   /** @default the installed seatplan version */
@@ -32,7 +36,8 @@ type OutputsAsProperties = { readonly [K in keyof SubscriptionOutputs]: pulumi.O
 /**
  * One CSP subscription of a customer tenant, managed through seatplan's planner: `preview`
  * shows whether the YAML entry needs a change (and fails on a change the commerce rules refuse),
- * `up` applies it, `refresh` reads the live subscription, removal cancels or ends it at term end.
+ * `up` applies it, `refresh` reads the live subscription; removal follows `policy.removed`:
+ * `release` (default) leaves the subscription as it is, `cancel` cancels or ends it at term end.
  * Type `pulumi-nodejs:dynamic/seatplan:Subscription`.
  */
 export class Subscription extends pulumi.dynamic.Resource implements OutputsAsProperties {
@@ -57,6 +62,8 @@ export class Subscription extends pulumi.dynamic.Resource implements OutputsAsPr
   declare readonly isTrial: pulumi.Output<boolean>;
   declare readonly orderId: pulumi.Output<string | null>;
   declare readonly providerVersion: pulumi.Output<string>;
+  declare readonly removed: pulumi.Output<"release" | "cancel">;
+  declare readonly desiredFile: pulumi.Output<string | null>;
 
   constructor(name: string, args: SubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: { readonly [K in keyof SubscriptionInputs]: pulumi.Input<unknown> } = {
@@ -64,6 +71,8 @@ export class Subscription extends pulumi.dynamic.Resource implements OutputsAsPr
       customerKey: args.customerKey,
       customerTenantId: args.customerTenantId,
       reductions: args.reductions ?? "block",
+      removed: args.removed ?? "release",
+      ...(args.desiredFile === undefined ? {} : { desiredFile: args.desiredFile }),
       related: args.related ?? [],
       providerVersion: args.providerVersion ?? packageVersion(),
     };

@@ -2,10 +2,12 @@
 // (provider.ts) only `require`s this module from the installed seatplan package and forwards each
 // call, so nothing here is ever part of the Pulumi state.
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { applySubscription } from "../apply";
+import { type AuditSink, DEFAULT_AUDIT_LOG, fileAuditSink } from "../audit";
+import { decodeText, parseDesired } from "../desired";
 import type { Backend } from "../backends/backend";
 import { DEFAULT_BACKEND, openBackend } from "../cli/backend-factory";
 import { DEFAULT_SIMULATOR_STATE } from "../cli/commands/simulator";
@@ -19,8 +21,8 @@ import type {
   TransitionEligibility,
 } from "../domain/types";
 import { observe } from "../observe";
-import { describeValue, type Match, type Observation, plan, resolveCustomer } from "../plan";
-import { dayText, instantText, offerOf, renewalOffers } from "../rules/support";
+import { describeValue, type Match, type Observation, plan, planRemovals, resolveCustomer } from "../plan";
+import { dayText, offerOf, renewalOffers } from "../rules/support";
 import { builtInCatalogData } from "../simulator/catalog";
 import { type DesiredInputs, desiredOf, entryOf, type InputFailure, type SubscriptionInputs } from "./inputs";
 import { type OutputContext, observedOf, outputsOf, type SubscriptionOutputs } from "./outputs";
@@ -59,7 +61,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   if (hasUnknown(news)) return { inputs: news };
   const result = desiredOf(news);
   if ("failures" in result) return { inputs: news, failures: [...result.failures] };
-  return { inputs: inputsOf(result.desired, String(news["providerVersion"])) };
+  return { inputs: inputsOf(result.desired, String(news["providerVersion"]), news["desiredFile"]) };
 }
 
 /**
@@ -169,70 +171,105 @@ export async function read(id: string, props: SubscriptionOutputs | undefined): 
   const { backend, key } = await backendFor(currentSettings());
   const live = (await listOnce(key, backend, props.customerTenantId)).find((s) => s.id === id);
   if (live === undefined || (live.status === "deleted" && props.status !== "deleted")) return { id: "", props: {} };
-  return { id, props: outputsOf(live, { customerKey: props.customerKey, subscriptionKey: props.subscriptionKey, providerVersion: props.providerVersion }) };
+  return {
+    id,
+    props: outputsOf(live, {
+      customerKey: props.customerKey,
+      subscriptionKey: props.subscriptionKey,
+      providerVersion: props.providerVersion,
+      removed: props.removed === "cancel" ? "cancel" : "release",
+      desiredFile: typeof props.desiredFile === "string" ? props.desiredFile : null,
+    }),
+  };
 }
 
 /**
- * The entry left the YAML: cancel inside the cancellation window, otherwise turn auto-renew off
- * so the subscription ends at term end (Microsoft allows nothing earlier), and say which.
+ * The entry left the YAML (or the stack is destroyed): what `policy.removed` says, planned by the
+ * same `planRemovals` that `seatplan plan --base` shows. The policy is the one of the YAML file
+ * the program read, as it is now (a removal and a policy change in one commit follow the new
+ * policy, as the PR plan does); when that file cannot be read, the policy recorded at the last
+ * create or update. `release` (the default) calls nothing: the subscription stays as it is and is
+ * no longer managed. `cancel` cancels it inside its window, otherwise ends it at term end.
  */
 export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
   const label = `${props.customerKey}/${props.subscriptionKey}`;
+  const tenant = props.customerTenantId;
+  const current = currentDesired(props);
+  const policy = current?.policy.removed ?? (props.removed === "cancel" ? "cancel" : "release");
+  if (policy === "release") {
+    console.log(`seatplan: ${label}: removed from the YAML: policy.removed: release: subscription ${id} is no longer managed and stays as it is in tenant ${tenant}; nothing was called`);
+    return;
+  }
   if (props.status === "deleted") {
     console.log(`seatplan: ${label}: subscription ${id} is already cancelled; nothing to do`);
     return;
   }
   const { backend, key } = await backendFor(currentSettings());
-  const tenant = props.customerTenantId;
-  let live: ObservedSubscription;
+  let live: ObservedSubscription[];
   try {
-    live = await backend.getSubscription(tenant, id);
+    live = await backend.listSubscriptions(tenant);
   } catch (e) {
     if (!isBackendError(e) || e.status !== 404) throw e;
-    console.log(`seatplan: ${label}: subscription ${id} no longer exists in tenant ${tenant}; nothing to do`);
-    return;
-  }
-  if (live.status === "deleted" || live.status === "expired") {
-    console.log(`seatplan: ${label}: subscription ${id} is already ${live.status === "deleted" ? "cancelled" : "expired"}; nothing to do`);
-    return;
+    live = [];
   }
   const entry: DesiredSubscription = {
     customer: props.customerKey,
     key: props.subscriptionKey,
     id,
-    offer: live.offer,
-    term: live.term,
-    billing: live.billing,
-    quantity: live.quantity,
-    autoRenew: live.autoRenew,
-    status: "cancelled",
-    friendlyName: live.friendlyName,
+    offer: props.offer,
+    term: props.term,
+    billing: props.billing,
+    quantity: props.quantity,
+    autoRenew: props.autoRenew,
+    status: "active",
+    friendlyName: props.friendlyName,
   };
-  // `defer` turns a cancel outside the window into the end-of-term one instead of a blocked step.
-  const desired: DesiredState = { version: 1, file: label, policy: { reductions: "defer" }, customers: [{ key: props.customerKey, tenantId: tenant, subscriptions: [entry] }] };
-  const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: [live] } } };
-  const steps = plan(desired, observation, { now: await planningNow(backend), backend: backend.name }).steps;
-  throwIfBlocked(label, steps);
-  const { failure } = await execute(label, steps, backend, key, tenant, live, false);
+  const base: DesiredState = { version: 1, file: label, policy: { reductions: "block", removed: policy }, customers: [{ key: props.customerKey, tenantId: tenant, subscriptions: [entry] }] };
+  // The YAML as it is, without this resource's own entry: a destroy removes every entry, one at a time.
+  const others: DesiredState = {
+    version: 1,
+    file: current?.file ?? label,
+    policy: { reductions: "block", removed: policy },
+    customers: (current?.customers ?? [])
+      .filter((c) => c.tenantId === tenant)
+      .map((c) => ({ ...c, subscriptions: c.subscriptions.filter((s) => !(c.key === props.customerKey && s.key === props.subscriptionKey)) })),
+  };
+  const observation: Observation = { catalog: await backend.getCatalog(), customers: { [props.customerKey]: { subscriptions: live } } };
+  const removal = planRemovals(base, others, observation, await planningNow(backend));
+  const [outcome] = removal.removed;
+  throwIfBlocked(label, removal.steps);
+  const { failure } = await execute(label, removal.steps, backend, key, tenant, live.find((s) => s.id === id) ?? null, false);
   if (failure !== null) throw new Error(failure);
-  const until = live.cancellationAllowedUntil;
-  const closed = until === null ? "Partner Center reports no cancellation window for it" : `its cancellation window closed on ${instantText(until)}`;
-  const ends = `so it ends at term end on ${dayText(live.endDate)}`;
-  console.log(
-    steps.some((s) => s.action === "cancel")
-      ? `seatplan: ${label}: cancelled subscription ${id} now, inside its cancellation window (open until ${instantText(until ?? "")})`
-      : steps.some((s) => s.action === "cancel-at-term-end")
-        ? `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), ${ends}`
-        : steps.some((s) => s.action === "disable-auto-renew")
-          ? `seatplan: ${label}: trial ${id} cannot be cancelled; auto-renew is now off, so it lapses at its end on ${dayText(live.endDate)}`
-          : `seatplan: ${label}: subscription ${id} cannot be cancelled any more (${closed}); it already ends at term end, ${ends}`,
-  );
+  console.log(`seatplan: ${label}: removed from the YAML: ${outcome === undefined ? `subscription ${id}: nothing to do` : outcome.note}`);
+}
+
+/** The YAML file the program read, parsed as it is now; null when the outputs do not name it or it cannot be read. */
+function currentDesired(props: SubscriptionOutputs): DesiredState | null {
+  if (typeof props.desiredFile !== "string" || props.desiredFile === "") return null;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(process.cwd(), props.desiredFile));
+  } catch {
+    return null;
+  }
+  const decoded = decodeText(bytes, props.desiredFile);
+  return decoded.ok ? (parseDesired(decoded.text, props.desiredFile).state ?? null) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
 
 function currentSettings(): Settings {
   return mergeSettings(process.env, processState.config);
+}
+
+/**
+ * The audit log of every write the provider makes (`SEATPLAN_AUDIT_LOG` / `seatplan:auditLog`,
+ * relative to the project directory), scrubbed of the run's credentials.
+ */
+function auditSink(): AuditSink {
+  const settings = currentSettings();
+  const path = resolve(process.cwd(), settings.SEATPLAN_AUDIT_LOG ?? DEFAULT_AUDIT_LOG);
+  return fileAuditSink(path, [settings.SEATPLAN_CLIENT_SECRET, settings.SEATPLAN_REFRESH_TOKEN, settings.SEATPLAN_ACCESS_TOKEN]);
 }
 
 /** One backend per configuration per process, opened on first use (never in check or diff). */
@@ -299,7 +336,11 @@ async function execute(
   report = true,
 ): Promise<{ last: ObservedSubscription | null; failure: string | null }> {
   if (steps.length === 0) return { last: null, failure: null };
-  const outcomes = await applySubscription(steps, backend, { customerId: tenant, ...(observed === null ? {} : { observed }) });
+  const outcomes = await applySubscription(steps, backend, {
+    customerId: tenant,
+    ...(observed === null ? {} : { observed }),
+    audit: { sink: auditSink(), source: "pulumi", planId: null },
+  });
   processState.lists.delete(`${key}|${tenant}`);
   let last: ObservedSubscription | null = null;
   let failure: string | null = null;
@@ -359,12 +400,14 @@ function failureText(failures: readonly InputFailure[]): string {
 }
 
 /** The checked inputs: canonical, so equal YAML gives equal inputs. */
-function inputsOf(d: DesiredInputs, providerVersion: string): SubscriptionInputs {
+function inputsOf(d: DesiredInputs, providerVersion: string, desiredFile: unknown): SubscriptionInputs {
   return {
     entry: entryOf(d.entry),
     customerKey: d.customer.key,
     customerTenantId: d.customer.tenantId,
     reductions: d.state.policy.reductions,
+    removed: d.state.policy.removed,
+    ...(typeof desiredFile === "string" && desiredFile !== "" ? { desiredFile } : {}),
     related: d.customer.subscriptions.filter((s) => s.key !== d.entry.key).map(entryOf),
     providerVersion,
   };
@@ -375,7 +418,13 @@ function labelOf(inputs: SubscriptionInputs): string {
 }
 
 function contextOf(inputs: SubscriptionInputs): OutputContext {
-  return { customerKey: inputs.customerKey, subscriptionKey: inputs.entry.key, providerVersion: inputs.providerVersion };
+  return {
+    customerKey: inputs.customerKey,
+    subscriptionKey: inputs.entry.key,
+    providerVersion: inputs.providerVersion,
+    removed: inputs.removed ?? "release",
+    desiredFile: inputs.desiredFile ?? null,
+  };
 }
 
 function matchOf(d: DesiredInputs, live: readonly ObservedSubscription[]): Match {

@@ -17,6 +17,7 @@ export const SETTINGS = {
   SEATPLAN_REFRESH_TOKEN: "seatplan:refreshToken",
   SEATPLAN_ACCESS_TOKEN: "seatplan:accessToken",
   SEATPLAN_NOW: "seatplan:now",
+  SEATPLAN_AUDIT_LOG: "seatplan:auditLog",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -144,11 +144,6 @@ export class Commerce extends CommerceContext {
     return listTransitions(this, customerId, subscriptionId, operationId);
   }
 
-  /** Every accepted write (`--async-ms`) whose `dueAt` is at or before `realNow` (all with `Infinity`). */
-  hasDuePending(realNow: number): boolean {
-    return (this.state.pending ?? []).some((p) => Date.parse(p.dueAt) <= realNow);
-  }
-
   /**
    * Apply the accepted writes due at `realNow`, oldest first. A write that can no longer be
    * applied (the subscription changed in between, e.g. it renewed) is dropped; a transition

@@ -255,6 +255,7 @@ export class SimulatorService {
       now,
       newId: this.newId,
       subscribedSkuIds: this.subscribedSkuIds,
+      realNow: real,
       ...(writing && this.asyncMs > 0 ? { deferred: { acceptedAt: real, dueAt: real + this.asyncMs } } : {}),
     });
   }
@@ -266,7 +267,8 @@ export class SimulatorService {
    */
   async settle(all = false): Promise<number> {
     const until = all ? Number.POSITIVE_INFINITY : this.realNow();
-    if (!this.engine(this.store.read()).hasDuePending(until)) return 0;
+    // Checked on the cached state without building an engine: this runs before every request.
+    if (!(this.store.read().pending ?? []).some((p) => Date.parse(p.dueAt) <= until)) return 0;
     let applied = 0;
     await this.store.update((state) => {
       const engine = this.engine(state);

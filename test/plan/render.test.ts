@@ -76,7 +76,7 @@ describe("plan renderers", () => {
     expect(Object.keys(json.summary)).toEqual(["now", "atRenewal", "irreversible", "blocked", "unchanged", "unmanaged", "cost"]);
     expect(Object.keys((json.summary as { cost: object }).cost)).toEqual(["currency", "annualDelta", "unpriced", "customers"]);
     for (const step of json.steps) {
-      expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "rule", "reason", "hint", "cost"]);
+      expect(Object.keys(step)).toEqual(["customer", "subscription", "subscriptionId", "action", "timing", "from", "to", "effectiveAt", "deadline", "rule", "reason", "hint", "cost"]);
     }
   });
 

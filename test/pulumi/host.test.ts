@@ -39,7 +39,7 @@ async function startHost(config: Props): Promise<ProviderHost> {
     project: PROJECT,
     stack: "dev",
     config: plain,
-    env: { SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "", SEATPLAN_SIMULATOR_STATE: "" },
+    env: { SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "", SEATPLAN_SIMULATOR_STATE: "", SEATPLAN_AUDIT_LOG: path.join(dir, "audit.jsonl") },
   });
   await host.configure(config);
   return host;
@@ -97,15 +97,15 @@ describe("provider host on the embedded simulator, configured through the stack 
     );
   });
 
-  it("Read brings drift in; Delete of a subscription outside its window ends it at term end and says so", async () => {
+  it("Read brings drift in; Delete (policy.removed: cancel) of a subscription outside its window ends it at term end and says so", async () => {
     const olds = await storedOutputs(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials, DEMO_ENTRIES.teamsEssentials, "rockit");
     await (await openSimulator(statePath)).setQuantity(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials, 6);
     const read = await host.read(urn("rockit/teams-essentials"), DEMO_SUBSCRIPTIONS.teamsEssentials, olds);
     expect(read).toMatchObject({ id: DEMO_SUBSCRIPTIONS.teamsEssentials, outputs: { quantity: 6, __provider: providerText } });
 
-    await host.delete(urn("rockit/teams-essentials"), DEMO_SUBSCRIPTIONS.teamsEssentials, read.outputs);
+    await host.delete(urn("rockit/teams-essentials"), DEMO_SUBSCRIPTIONS.teamsEssentials, { ...read.outputs, removed: "cancel" });
     expect(host.stdout).toContain(
-      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), so it ends at term end on 2026-12-10\n`,
+      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on 2026-12-10\n`,
     );
     expect((await (await openSimulator(statePath)).getSubscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).autoRenew).toBe(false);
   });

@@ -58,6 +58,7 @@ async function live(statePath: string, tenant: string, id: string): Promise<{ qu
 beforeAll(() => requireFreshBuild());
 beforeEach(async () => {
   vi.stubEnv("SEATPLAN_NOW", DEMO_NOW);
+  vi.stubEnv("SEATPLAN_AUDIT_LOG", path.join(dir, "audit.jsonl"));
   vi.stubEnv("SEATPLAN_BACKEND", "");
   await provider.configure(config({}));
 });
@@ -94,6 +95,7 @@ describe("check: the YAML validation on the inputs", () => {
         customerKey: "rockit",
         customerTenantId: ROCKIT,
         reductions: "block",
+        removed: "release",
         related: [],
         providerVersion: "9.9.9",
       },
@@ -381,23 +383,47 @@ describe("create, update, read and delete against the embedded simulator", () =>
     expect(await provider.read(DEMO_SUBSCRIPTIONS.businessBasic, { ...olds, status: "deleted" })).toMatchObject({ id: DEMO_SUBSCRIPTIONS.businessBasic, props: { status: "deleted" } });
   });
 
-  it("delete cancels inside the cancellation window, and says so", async () => {
-    const statePath = freshTenant("delete-in-window");
+  it("delete releases by default: the subscription stays as it is, nothing is called, and it says so", async () => {
+    const statePath = freshTenant("delete-release");
+    const before = fs.readFileSync(statePath, "utf8");
     const logged = vi.spyOn(console, "log").mockImplementation(() => undefined);
     await provider.delete(DEMO_SUBSCRIPTIONS.businessBasic, await stored(statePath, DEMO_SUBSCRIPTIONS.businessBasic, DEMO_ENTRIES.businessBasic));
-    expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
+    expect(fs.readFileSync(statePath, "utf8")).toBe(before);
     expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
-      `seatplan: rockit/business-basic: cancelled subscription ${DEMO_SUBSCRIPTIONS.businessBasic} now, inside its cancellation window (open until 2026-11-28T00:00:00Z)`,
+      `seatplan: rockit/business-basic: removed from the YAML: policy.removed: release: subscription ${DEMO_SUBSCRIPTIONS.businessBasic} is no longer managed and stays as it is in tenant ${ROCKIT}; nothing was called`,
     ]);
   });
 
-  it("delete outside the window turns auto-renew off so the subscription ends at term end, and says so", async () => {
+  it("delete follows policy.removed of the YAML file the program read, as it is now", async () => {
+    const statePath = freshTenant("delete-file-policy");
+    const project = fs.mkdtempSync(path.join(dir, "project-"));
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    fs.writeFileSync(path.join(project, "licences.yaml"), `version: 1\npolicy:\n  removed: cancel\ncustomers:\n  rockit:\n    tenantId: ${ROCKIT}\n    subscriptions: {}\n`);
+    // Recorded as `release`: the file's current policy wins (a removal and a policy change in one commit).
+    const olds = { ...(await stored(statePath, DEMO_SUBSCRIPTIONS.businessBasic, DEMO_ENTRIES.businessBasic)), desiredFile: path.join(project, "licences.yaml"), removed: "release" as const };
+    await provider.delete(DEMO_SUBSCRIPTIONS.businessBasic, olds);
+    expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
+  });
+
+  it("delete with policy.removed: cancel cancels inside the cancellation window, and says so", async () => {
+    const statePath = freshTenant("delete-in-window");
+    const logged = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const olds = { ...(await stored(statePath, DEMO_SUBSCRIPTIONS.businessBasic, DEMO_ENTRIES.businessBasic)), removed: "cancel" as const };
+    await provider.delete(DEMO_SUBSCRIPTIONS.businessBasic, olds);
+    expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
+    expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
+      `seatplan: rockit/business-basic: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.businessBasic} is cancelled now, inside its cancellation window (open until 2026-11-28T00:00:00Z)`,
+    ]);
+  });
+
+  it("delete with policy.removed: cancel outside the window turns auto-renew off so the subscription ends at term end, and says so", async () => {
     const statePath = freshTenant("delete-at-term-end");
     const logged = vi.spyOn(console, "log").mockImplementation(() => undefined);
-    await provider.delete(DEMO_SUBSCRIPTIONS.teamsEssentials, await stored(statePath, DEMO_SUBSCRIPTIONS.teamsEssentials, DEMO_ENTRIES.teamsEssentials));
+    const olds = { ...(await stored(statePath, DEMO_SUBSCRIPTIONS.teamsEssentials, DEMO_ENTRIES.teamsEssentials)), removed: "cancel" as const };
+    await provider.delete(DEMO_SUBSCRIPTIONS.teamsEssentials, olds);
     expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).toEqual({ quantity: 4, status: "active", autoRenew: false });
     expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
-      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), so it ends at term end on 2026-12-10`,
+      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on 2026-12-10`,
     ]);
   });
 });

@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import type { AuditRecord } from "../../provider/audit";
 import type { SimulatorBackend } from "../../provider/backends/simulator";
+import { main } from "../../provider/cli/main";
+import type { Plan } from "../../provider/domain/types";
 import { DEMO_SUBSCRIPTIONS } from "../../provider/simulator/demo";
 import { Harness, type OperationResult } from "../harness/engine";
 import { DEMO_NOW, FAKE_SECRET, NORTHWIND, openSimulator, QUICKSTART, requireFreshBuild, ROCKIT, tempDir, userProject, writeDemoState } from "./support";
@@ -40,10 +43,27 @@ class Stack {
   }
 
   /** Edits the project's licences.yaml, starting from the quickstart's. */
-  edit(change: (customers: Record<string, { subscriptions: Record<string, Record<string, unknown>> }>) => void): void {
-    const doc = YAML.parse(fs.readFileSync(path.join(this.project, "licences.yaml"), "utf8")) as { customers: Parameters<typeof change>[0] };
-    change(doc.customers);
+  edit(change: (customers: Record<string, { subscriptions: Record<string, Record<string, unknown>> }>, doc: Record<string, unknown>) => void): void {
+    const doc = YAML.parse(fs.readFileSync(path.join(this.project, "licences.yaml"), "utf8")) as { customers: Parameters<typeof change>[0] } & Record<string, unknown>;
+    change(doc.customers, doc);
     fs.writeFileSync(path.join(this.project, "licences.yaml"), YAML.stringify(doc));
+  }
+
+  /** `seatplan plan licences.yaml --format json …` on this stack's tenant, as a PR check runs it. */
+  async plan(...args: string[]): Promise<Plan> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { SEATPLAN_SIMULATOR_STATE: this.simulatorPath, SEATPLAN_NOW: DEMO_NOW };
+    const code = await main(["node", "seatplan", "plan", "licences.yaml", "--format", "json", ...args], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: this.project, isTTY: false });
+    if (code !== 0) throw new Error(`seatplan plan exited ${code}: ${err.join("")}`);
+    return JSON.parse(out.join("")) as Plan;
+  }
+
+  /** The audit log the provider wrote (in the project directory, the default path). */
+  audit(): AuditRecord[] {
+    const file = path.join(this.project, ".seatplan", "audit.jsonl");
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as AuditRecord);
   }
 
   async simulator(): Promise<SimulatorBackend> {
@@ -102,9 +122,13 @@ describe("the quickstart stack through its life", () => {
     expect(fs.existsSync(stack.statePath)).toBe(false);
   });
 
-  it("up adopts six subscriptions, buys one, and applies every timing class the file asks for", async () => {
+  it("up adopts six subscriptions, buys one, and applies every timing class the file asks for, each write in the audit log as `seatplan plan` showed it", async () => {
+    const planned = await stack.plan();
     const result = await h.up();
     expect(result.errors).toEqual([]);
+    const key = (r: { customer: string; subscription: string; action: string }): string => `${r.customer}/${r.subscription} ${r.action}`;
+    expect(stack.audit().map(key).sort()).toEqual(planned.steps.map(key).sort());
+    expect(stack.audit().every((r) => r.outcome === "done" && r.source === "pulumi" && r.planId === null && r.requestId !== "")).toBe(true);
     expect(steps(result)).toEqual(all("create"));
     expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.appsForBusiness)).toMatchObject({ quantity: 4 });
     expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ quantity: 4 });
@@ -214,27 +238,53 @@ describe("the quickstart stack through its life", () => {
     expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ quantity: 4 });
   });
 
-  it("removing entries cancels inside the window and ends at term end outside it, saying which", async () => {
+  it("removing an entry releases it by default: the PR plan says so, and up calls nothing", async () => {
+    fs.copyFileSync(path.join(stack.project, "licences.yaml"), path.join(stack.project, "base.yaml"));
     stack.edit((c) => {
-      delete c["rockit"]!.subscriptions["business-basic"];
       delete c["rockit"]!.subscriptions["teams-essentials"];
     });
+    const pr = await stack.plan("--base", "base.yaml");
+    expect(pr.steps).toEqual([]);
+    expect(pr.removed).toEqual([
+      {
+        customer: "rockit",
+        subscription: "teams-essentials",
+        subscriptionId: DEMO_SUBSCRIPTIONS.teamsEssentials,
+        policy: "release",
+        outcome: "released",
+        note: `policy.removed: release: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} is no longer managed and stays as it is (4 seats, auto-renew on); nothing is called`,
+      },
+    ]);
     const before = stack.simulatorBytes();
-    expect(steps(await h.preview())).toEqual(
-      [...all("same").filter((s) => !/business-basic|teams-essentials/.test(s)), "delete rockit/business-basic", "delete rockit/teams-essentials"].sort(),
-    );
+    const writes = stack.audit().length;
+    const result = await h.up();
+    expect(result.errors).toEqual([]);
+    expect(steps(result)).toEqual([...all("same").filter((s) => !s.endsWith("teams-essentials")), "delete rockit/teams-essentials"].sort());
     expect(stack.simulatorBytes()).toBe(before);
+    expect(stack.audit()).toHaveLength(writes);
+    expect(result.processes.provider?.stdout).toContain(
+      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: release: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} is no longer managed and stays as it is in tenant ${ROCKIT}; nothing was called\n`,
+    );
+  });
 
+  it("with policy.removed: cancel, up makes exactly the writes the PR plan showed for the removed entry", async () => {
+    fs.copyFileSync(path.join(stack.project, "licences.yaml"), path.join(stack.project, "base.yaml"));
+    stack.edit((c, doc) => {
+      doc["policy"] = { removed: "cancel" };
+      delete c["rockit"]!.subscriptions["business-basic"];
+    });
+    const pr = await stack.plan("--base", "base.yaml");
+    expect(pr.removed?.map((r) => [r.subscription, r.outcome])).toEqual([["business-basic", "cancel"]]);
+    const writes = stack.audit().length;
     const result = await h.up();
     expect(result.errors).toEqual([]);
     expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.businessBasic)).toMatchObject({ status: "deleted" });
-    expect(await stack.subscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).toMatchObject({ status: "active", autoRenew: false });
-    const provider = result.processes.provider?.stdout ?? "";
-    expect(provider).toContain(
-      `seatplan: rockit/business-basic: cancelled subscription ${DEMO_SUBSCRIPTIONS.businessBasic} now, inside its cancellation window (open until 2026-11-28T00:00:00Z)\n`,
+    const made = stack.audit().slice(writes);
+    expect(made.map((r) => [r.customer, r.subscription, r.subscriptionId, r.action, r.outcome, r.source])).toEqual(
+      pr.steps.map((st) => [st.customer, st.subscription, st.subscriptionId, st.action, "done", "pulumi"]),
     );
-    expect(provider).toContain(
-      `seatplan: rockit/teams-essentials: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is now cancelled at term end (auto-renew off with the explicit cancellation, no extended service term), so it ends at term end on 2026-12-10\n`,
+    expect(result.processes.provider?.stdout).toContain(
+      `seatplan: rockit/business-basic: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.businessBasic} is cancelled now, inside its cancellation window (open until 2026-11-28T00:00:00Z)\n`,
     );
   });
 
@@ -260,13 +310,15 @@ describe("the quickstart stack through its life", () => {
     expect(h.state().resources.find((r) => r.urn === urn("rockit/exchange"))?.id).toBe(bought[0]);
   });
 
-  it("the state file never holds the secret config value, and neither does any provider output", () => {
+  it("the state file never holds the secret config value, and neither does any provider output or the audit log", () => {
     const raw = fs.readFileSync(stack.statePath, "utf8");
     expect(raw).not.toContain(FAKE_SECRET);
+    expect(stack.audit().length).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(stack.project, ".seatplan", "audit.jsonl"), "utf8")).not.toContain(FAKE_SECRET);
     expect(raw).toContain('"__provider"');
   });
 
-  it("destroy ends every subscription it manages and empties the state", async () => {
+  it("destroy, with policy.removed: cancel, ends every subscription it manages and empties the state", async () => {
     const result = await h.destroy();
     expect(result.errors).toEqual([]);
     expect(h.state().resources).toEqual([]);
@@ -284,7 +336,7 @@ describe("examples/quickstart itself, as the README runs it", () => {
       projectDir: QUICKSTART,
       stack: "dev",
       statePath: path.join(dir, "stack.json"),
-      env: { SEATPLAN_SIMULATOR_STATE: writeDemoState(path.join(dir, "simulator.json")), SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "" },
+      env: { SEATPLAN_SIMULATOR_STATE: writeDemoState(path.join(dir, "simulator.json")), SEATPLAN_NOW: DEMO_NOW, SEATPLAN_BACKEND: "", SEATPLAN_AUDIT_LOG: path.join(dir, "audit.jsonl") },
     });
   });
   afterAll(async () => {

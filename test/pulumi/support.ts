@@ -61,7 +61,7 @@ export const DEMO_ENTRIES = {
 
 /** Checked inputs of a resource for `e`, of Rockit unless said otherwise. */
 export function inputs(e: SubscriptionEntry, customer: { key: string; tenantId: string } = { key: "rockit", tenantId: ROCKIT }): SubscriptionInputs {
-  return { entry: e, customerKey: customer.key, customerTenantId: customer.tenantId, reductions: "block", related: [], providerVersion: packageVersion() };
+  return { entry: e, customerKey: customer.key, customerTenantId: customer.tenantId, reductions: "block", removed: "release", related: [], providerVersion: packageVersion() };
 }
 
 /** Paths of every `undefined` in a value (the engine's Struct refuses them). */

@@ -66,6 +66,7 @@ describe("a PATCH while the change is pending", () => {
     expect((await sim.call("PATCH", subPath(), { ...before, quantity: 8 })).status).toBe(202);
     const again = await sim.call("PATCH", subPath(), { ...before, autoRenewEnabled: false });
     expect(again.status).toBe(409);
+    expect(again.headers.get("retry-after")).toBe("1");
     expect(again.body).toEqual(
       fault(
         "800082",

@@ -46,11 +46,39 @@ describe("seatplan simulator (in process)", () => {
     expect(cli.err.join("")).toMatch(/^seatplan simulator: created the demo tenant in .*state\/sim\.json; clock .*; rate limit 500\/min per customer; writes take effect at once\. Press Ctrl-C to stop\.\nseatplan simulator: stopped\n$/);
   });
 
+  it("--async-ms and --bom: writes answer 202 and take effect later, responses start with a byte order mark, subscribedskus by Graph SKU id", async () => {
+    const cli = io(tempDir());
+    let stop: () => void = () => undefined;
+    const running = runSimulator({ ...OPTIONS, asyncMs: "50", bom: true }, cli, () => new Promise<void>((resolve) => (stop = resolve)));
+    await expect.poll(() => cli.out.length).toBe(1);
+    const url = (cli.out[0] ?? "").trim();
+    const read = async (path: string): Promise<Record<string, unknown>> => {
+      // Bytes, not text(): the WHATWG decoder drops a byte order mark.
+      const bytes = Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      return JSON.parse(bytes.subarray(3).toString("utf8")) as Record<string, unknown>;
+    };
+    const customers = (await read("/v1/customers")) as { items: { id: string }[] };
+    const customerId = customers.items[0]?.id ?? "";
+    const subs = (await read(`/v1/customers/${customerId}/subscriptions`)) as { items: { id: string; quantity: number }[] };
+    const sub = subs.items[0] as { id: string; quantity: number };
+    const path = `/v1/customers/${customerId}/subscriptions/${sub.id}`;
+    const res = await fetch(`${url}${path}`, { method: "PATCH", body: JSON.stringify({ quantity: sub.quantity + 1 }) });
+    expect([res.status, res.headers.get("location")]).toEqual([202, path]);
+    await expect.poll(async () => (await read(path))["quantity"], { timeout: 5000, interval: 20 }).toBe(sub.quantity + 1);
+    const skus = (await read(`/v1/customers/${customerId}/subscribedskus`)) as { items: { productSku: { id: string } }[] };
+    for (const item of skus.items) expect(item.productSku.id).toMatch(/^[0-9a-f]{8}-/);
+    stop();
+    expect(await running).toBe(0);
+    expect(cli.err.join("")).toContain("writes take effect 50 ms after they are accepted");
+  });
+
   it.each`
     flag                              | message
     ${["--port", "http"]}             | ${'seatplan: --port must be a whole number from 0 to 65535 (got "http")\n'}
     ${["--rate-limit", "-1"]}         | ${'seatplan: --rate-limit must be a whole number from 0 to 1000000 (got "-1")\n'}
     ${["--latency-ms", "1.5"]}        | ${'seatplan: --latency-ms must be a whole number from 0 to 600000 (got "1.5")\n'}
+    ${["--async-ms", "soon"]}         | ${'seatplan: --async-ms must be a whole number from 0 to 3600000 (got "soon")\n'}
   `("refuses $flag with exit code 1 and a message", async ({ flag, message }) => {
     const cli = io(tempDir());
     expect(await main(["node", "seatplan", "simulator", ...(flag as string[])], cli)).toBe(1);

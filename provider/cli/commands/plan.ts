@@ -1,26 +1,31 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { DateTime } from "luxon";
+import { savePlan } from "../../apply/saved-plan";
 import type { Backend } from "../../backends/backend";
-import { formatIssues } from "../../desired";
-import { count, readDesiredFile } from "../desired-file";
-import { ConfigError } from "../../domain/errors";
 import type { DesiredState, Plan } from "../../domain/types";
-import { observe } from "../../observe";
-import { PLAN_FORMATS, plan, type PlanFormat, renderPlan, type RenderOptions } from "../../plan";
+import { PLAN_FORMATS, type PlanFormat, renderPlan, type RenderOptions } from "../../plan";
 import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT, widthOf } from "../io";
+import { instantOption, loadFile, onlyCustomer, planAgainst } from "../planning";
+
+export { instantOption, loadDesiredFile, onlyCustomer } from "../planning";
 
 interface PlanOptions extends BackendFlags {
   readonly format: PlanFormat;
   readonly customer?: string;
   readonly now?: string;
   readonly detailedExitcode?: boolean;
+  readonly base?: string;
+  readonly out?: string;
 }
 
 /**
- * `seatplan plan <file> [--format text|markdown|json] [--customer KEY] [--now ISO] [--detailed-exitcode]`:
- * the YAML against the tenant (design §4). Invalid input exits 1 before any backend call; a
- * blocked step exits 1 with the whole plan printed; changes exit 2 with --detailed-exitcode.
+ * `seatplan plan <file> [--format text|markdown|json] [--customer KEY] [--now ISO] [--detailed-exitcode]
+ * [--base BASEFILE] [--out PLAN.json]`: the YAML against the tenant (design §4). Invalid input
+ * exits 1 before any backend call; a blocked step exits 1 with the whole plan printed; changes
+ * exit 2 with --detailed-exitcode. `--base` lists the entries removed since BASEFILE with what
+ * `policy.removed` does to them; `--out` saves the plan for `seatplan apply PLAN.json`.
  */
 export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void): void {
   withBackendOptions(program.command("plan"))
@@ -30,21 +35,32 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: number
     .option("--customer <key>", "plan only this customer of the YAML")
     .option("--now <iso>", "plan at this instant (ISO 8601); default SEATPLAN_NOW, then the backend's clock, then the real clock")
     .option("--detailed-exitcode", "exit 2 when changes are planned (0: nothing to do)")
+    .option("--base <file>", "the YAML before the change (e.g. the target branch's): list removed entries and what policy.removed does to them")
+    .option("--out <file>", "also save the plan (with what each step was based on) for `seatplan apply PLAN.json`")
     .action(async (file: string, options: PlanOptions) => {
       setExit(await runPlan(file, options, io));
     });
 }
 
 async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<number> {
-  const loaded = await loadDesiredFile(file, io);
+  const loaded = await loadFile(file, io);
   if (loaded === null) return EXIT.error;
-  const desired = onlyCustomer(loaded, options.customer);
+  const base = options.base === undefined ? undefined : await loadFile(options.base, io);
+  if (base === null) return EXIT.error;
+  const desired = onlyCustomer(loaded.state, options.customer);
+  const baseState = base === undefined ? undefined : options.customer === undefined ? base.state : { ...base.state, customers: base.state.customers.filter((c) => c.key === options.customer) };
   const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
   const backend = await openBackend(io, options);
   try {
-    const result = await planWith(desired, backend, fixedNow);
+    const planned = await planAgainst(desired, backend, fixedNow, baseState);
+    const result = planned.plan;
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
     io.stdout(renderPlan(result, options.format, { color, width: widthOf(io), ...(await namesFor(desired, backend)) }));
+    if (options.out !== undefined) {
+      const saved = savePlan(result, desired, planned.subscriptions, { file, desired: loaded.text, baseFile: options.base ?? null, base: base?.text ?? null }, baseState);
+      await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(saved, null, 2)}\n`);
+      io.stderr(`seatplan: plan ${saved.planId} saved to ${options.out}; run it with \`seatplan apply ${options.out}\`\n`);
+    }
     if (result.summary.blocked > 0) return EXIT.error;
     const changes = result.summary.now + result.summary.atRenewal + result.summary.irreversible;
     return changes > 0 && options.detailedExitcode === true ? EXIT.changes : EXIT.ok;
@@ -67,35 +83,5 @@ export async function namesFor(desired: DesiredState, backend: Backend): Promise
  * The clock is asked after the reads: a REST backend learns the server's clock from them.
  */
 export async function planWith(desired: DesiredState, backend: Backend, now: Date | undefined): Promise<Plan> {
-  const observation = await observe(desired, backend);
-  const at = now ?? (backend.now ? new Date(await backend.now()) : new Date());
-  return plan(desired, observation, { now: at, backend: backend.name });
-}
-
-/** The desired state of `file`, or null after printing every problem (no backend is contacted). */
-export async function loadDesiredFile(file: string, io: CliIO): Promise<DesiredState | null> {
-  const read = await readDesiredFile(file, io.cwd);
-  if (read.ok) return read.state;
-  if (read.kind === "unreadable") io.stderr(`seatplan: ${read.message}\n`);
-  else io.stderr(`${formatIssues(read.issues)}seatplan: ${file} is invalid (${count(read.issues.length, "problem")}); nothing was planned\n`);
-  return null;
-}
-
-/** `--customer KEY`: only that customer of the YAML. */
-export function onlyCustomer(desired: DesiredState, key: string | undefined): DesiredState {
-  if (key === undefined) return desired;
-  const customers = desired.customers.filter((c) => c.key === key);
-  if (customers.length === 0) {
-    throw new ConfigError(`--customer ${key} is not a customer of ${desired.file}: use one of ${desired.customers.map((c) => c.key).join(", ")}`);
-  }
-  return { ...desired, customers };
-}
-
-export function instantOption(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === "") return undefined;
-  const parsed = DateTime.fromISO(value, { zone: "utc" });
-  if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new ConfigError(`${name} must be an ISO 8601 instant such as 2026-11-23T10:00:00Z (got "${value}")`);
-  }
-  return parsed.toJSDate();
+  return (await planAgainst(desired, backend, now)).plan;
 }

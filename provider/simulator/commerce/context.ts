@@ -29,6 +29,8 @@ export interface CommerceOptions {
    * transition `Started`, an order `pending`. Real time (ms) of accepting and of taking effect.
    */
   readonly deferred?: { readonly acceptedAt: number; readonly dueAt: number };
+  /** The real clock (ms), for the `Retry-After` of a 409 on a pending write. @default Date.now */
+  readonly realNow?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export class CommerceContext {
   readonly index: CatalogIndex;
   readonly subscribedSkuIds: SubscribedSkuIds;
   readonly deferred: { readonly acceptedAt: number; readonly dueAt: number } | undefined;
+  private readonly realNow: number;
 
   constructor(
     readonly state: SimState,
@@ -58,6 +61,7 @@ export class CommerceContext {
     this.index = new CatalogIndex(catalogOf(state));
     this.subscribedSkuIds = options.subscribedSkuIds ?? "graph";
     this.deferred = options.deferred;
+    this.realNow = options.realNow ?? Date.now();
   }
 
   get catalog(): SimCatalog {
@@ -114,17 +118,20 @@ export class CommerceContext {
   checkNotPending(customerId: string, subscriptionId: string): void {
     const pending = this.pendingOn(customerId, subscriptionId);
     if (!pending) return;
+    const retryAfter = { "Retry-After": String(Math.max(1, Math.ceil((Date.parse(pending.dueAt) - this.realNow) / 1000))) };
     if (pending.kind === "transition") {
       throw new SimError(
         409,
         CODES.upgradeInProgress,
         `Another upgrade of subscription ${subscriptionId} is in progress (operation ${pending.operationId}); GET …/transitions?operationId=${pending.operationId} until it is Completed, then try again`,
+        retryAfter,
       );
     }
     throw new SimError(
       409,
       CODES.notReady,
       `Subscription is not ready to be updated. Try again after sometime: a change to subscription ${subscriptionId} accepted at ${pending.acceptedAt} is still being applied; GET the subscription until it shows the change`,
+      retryAfter,
     );
   }
 
