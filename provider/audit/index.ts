@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { IsoDate, ObservedSubscription } from "../domain/types";
+import { redactorFor } from "../http/redact";
 
 /**
  * The audit log (issue 8): one JSON line per write, from `seatplan apply` and from the Pulumi
@@ -72,10 +73,11 @@ export type AuditSink = (record: AuditRecord) => void;
  * any occurrence is replaced before the line is written.
  */
 export function fileAuditSink(path: string, secrets: readonly (string | undefined)[] = []): AuditSink {
-  const hidden = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  const redactLine = redactorFor(secrets);
   return (record) => {
-    let line = `${JSON.stringify(record)}\n`;
-    for (const secret of hidden) line = line.split(secret).join("[redacted]");
+    // The same redaction as errors and logs: these secrets, every token the process obtained, and
+    // credential-shaped keys — so a token echoed into a failed write's message never lands here.
+    const line = `${redactLine(JSON.stringify(record))}\n`;
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, "a", 0o600);
     try {

@@ -15,6 +15,7 @@ import type {
   TransitionResult,
 } from "../domain/types";
 import { deriveRequestId } from "../http/idempotency";
+import { pageGuard } from "../http/paging";
 import { SimulatorService, type RequestLogEntry, type SimulatorServiceOptions } from "../simulator/service";
 import type { Backend, BackendCapabilities, WriteOptions } from "./backend";
 import { withAutoRenew, withCancelAtTermEnd } from "./partner-center/est";
@@ -84,6 +85,7 @@ export class SimulatorBackend implements Backend {
   async listCustomers(): Promise<Customer[]> {
     const customers: Customer[] = [];
     let token: string | undefined;
+    const guard = pageGuard("/v1/customers");
     do {
       const page = await this.call<WireCollection<WireCustomer>>("GET", "/v1/customers", {
         query: { size: String(CUSTOMER_PAGE_SIZE) },
@@ -91,6 +93,8 @@ export class SimulatorBackend implements Backend {
       });
       customers.push(...page.items.map(customerFromWire));
       token = page.links?.next?.headers.find((h) => h.key.toLowerCase() === CONTINUATION_HEADER.toLowerCase())?.value;
+      const verdict = guard.next(page.items.length, token ?? null);
+      if (!verdict.follow && !verdict.done) throw new BackendError(`simulator: ${verdict.message}`, 502, verdict.code);
     } while (token);
     return customers;
   }

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { Backend } from "../backends/backend";
 import { createPartnerCenterBackend } from "../backends/partner-center/config";
@@ -61,4 +62,26 @@ export async function openBackend(io: CliIO, flags: BackendFlags = {}): Promise<
     throw new ConfigError(`SEATPLAN_BACKEND=${name} is not a backend seatplan knows: use ${Object.keys(BACKEND_FACTORIES).join(" or ")}`);
   }
   return factory(io);
+}
+
+/**
+ * The simulator state file `plan` and `export` would read — as the user can find it (relative to
+ * the working directory when inside it) — or null for another backend. They refuse a file that
+ * does not exist: a mistyped path must not plan against a fresh demo tenant. Only the demo and
+ * `seatplan simulator` create one.
+ */
+export function existingSimulatorState(io: CliIO, flags: BackendFlags = {}): string | null {
+  const name = flags.backend ?? (io.env["SEATPLAN_BACKEND"] || DEFAULT_BACKEND);
+  if (name !== "simulator") return null;
+  const given = flags.state ?? (io.env["SEATPLAN_SIMULATOR_STATE"] || DEFAULT_SIMULATOR_STATE);
+  const path = resolve(io.cwd, given);
+  const shown = relative(io.cwd, path);
+  const readable = shown !== "" && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      `the simulator state file ${readable} does not exist (from ${flags.state !== undefined ? "--state" : io.env["SEATPLAN_SIMULATOR_STATE"] ? "SEATPLAN_SIMULATOR_STATE" : "the default"}): ` +
+        `check the path, or create a demo tenant there with \`seatplan simulator --state ${given}\` (or \`npm run demo\` in the seatplan repository, which uses .seatplan/demo.json)`,
+    );
+  }
+  return readable;
 }

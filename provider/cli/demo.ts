@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { SimulatorBackend } from "../backends/simulator";
 import { type CliIO, EXIT, processIO } from "./io";
 import { main } from "./main";
 
@@ -13,6 +14,8 @@ export const DEMO_STATE = ".seatplan/demo.json";
 export async function demo(io: CliIO): Promise<number> {
   const statePath = resolve(io.cwd, DEMO_STATE);
   rmSync(statePath, { force: true });
+  // The demo is one of the two places that create a state file (plan refuses a missing one).
+  await (await SimulatorBackend.open({ statePath })).close();
   // The demo tenant is dated to its creation; a clock override would plan another day.
   const { SEATPLAN_NOW: _ignored, ...env } = io.env;
   const demoIO: CliIO = { ...io, env: { ...env, SEATPLAN_BACKEND: "simulator", SEATPLAN_SIMULATOR_STATE: statePath } };

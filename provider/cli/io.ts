@@ -1,3 +1,5 @@
+import { redactKnown } from "../http/redact";
+
 /** What a command may touch: its streams, environment and working directory (injected for tests). */
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -21,10 +23,12 @@ export function widthOf(io: CliIO): number {
   return io.isTTY && io.columns !== undefined && io.columns > 0 ? io.columns : 80;
 }
 
+/** The process's streams. Whatever is written passes the redaction set last (a credential the
+ *  process obtained, wherever the text came from). */
 export function processIO(): CliIO {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => process.stdout.write(redactKnown(t)),
+    stderr: (t) => process.stderr.write(redactKnown(t)),
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),

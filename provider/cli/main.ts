@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { isSeatplanError } from "../domain/errors";
+import { terminalLines } from "../domain/escape";
+import { redact, redactError } from "../http/redact";
 import { type CliIO, EXIT, processIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerSimulator } from "./commands/simulator";
@@ -53,10 +55,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return e.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (isSeatplanError(e)) {
-      io.stderr(`seatplan: ${e.message}\n`);
+      // A message may quote a tenant's text (an API error's description): shown, not obeyed.
+      io.stderr(`seatplan: ${terminalLines(redact(e.message))}\n`);
       return EXIT.error;
     }
-    throw e;
+    throw redactError(e);
   }
   return exitCode;
 }

@@ -1,3 +1,4 @@
+import { terminalText } from "../domain/escape";
 import type { Issue } from "../domain/types";
 
 /**
@@ -7,7 +8,9 @@ import type { Issue } from "../domain/types";
  *       hint: found 0; to end the subscription, set "status: cancelled" instead
  */
 export function formatIssues(issues: readonly Issue[]): string {
+  // Keys and values quoted in messages are the YAML's: control characters are shown, not obeyed.
+  const t = terminalText;
   return issues
-    .map((i) => `${i.file}:${i.line}:${i.column} ${i.path === "" ? "" : `${i.path}: `}${i.message}\n  hint: ${i.hint}\n`)
+    .map((i) => `${t(i.file)}:${i.line}:${i.column} ${i.path === "" ? "" : `${t(i.path)}: `}${t(i.message)}\n  hint: ${t(i.hint)}\n`)
     .join("");
 }

@@ -32,11 +32,35 @@ export function parseDesired(text: string, file: string): DesiredResult {
   } else if (source.value === undefined) {
     issues.push(issue({ path: [], message: "the file holds no YAML document", hint: 'start it with "version: 1" and a "customers:" mapping' }));
   } else {
-    issues.push(...schemaFindings(source.value).map(issue), ...semanticFindings(source.value, line).map(issue));
+    // A loop, not push(...all): a spread of 100,000 findings overflows the call stack.
+    for (const f of [...schemaFindings(source.value), ...semanticFindings(source.value, line)]) {
+      if (source.reported?.(f.path) !== true) issues.push(issue(f));
+    }
   }
   issues.sort(byPosition);
+  if (issues.length > MAX_ISSUES) return { issues: capped(issues) };
   if (issues.length > 0) return { issues };
   return { state: normalise(source.value, file, (path) => source.locate(path, "key")), issues };
+}
+
+/** More problems than this are the same mistake repeated (or not a licence file): the rest are counted. */
+export const MAX_ISSUES = 100;
+
+/** The first {@link MAX_ISSUES} issues, then one that counts the rest, at the first one left out. */
+function capped(issues: readonly Issue[]): Issue[] {
+  const rest = issues.length - MAX_ISSUES;
+  const next = issues[MAX_ISSUES];
+  const kept = issues.slice(0, MAX_ISSUES);
+  if (next === undefined) return kept;
+  kept.push({
+    file: next.file,
+    line: next.line,
+    column: next.column,
+    path: "",
+    message: `… and ${rest} more problem${rest === 1 ? "" : "s"}`,
+    hint: "fix the problems above and validate again to see the rest",
+  });
+  return kept;
 }
 
 function byPosition(a: Issue, b: Issue): number {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLError } from "yaml";
 
 /** A position in the text, 1-based. */
 export interface Position {
@@ -27,6 +27,9 @@ export interface YamlSource {
   /** Where the node at `path` is: a scalar's value, otherwise its key (`apps:`), which is where a
    *  reader looks for a mapping. Falls back to the nearest ancestor that exists. */
   readonly locate: (path: readonly string[], prefer?: "key") => Position;
+  /** True when a problem at `path` is already among `problems` (a number or key YAML would
+   *  misread): the schema would only restate it. */
+  readonly reported?: (path: readonly string[]) => boolean;
 }
 
 interface Entry {
@@ -75,15 +78,28 @@ export function readYaml(text: string): YamlSource {
   }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
 
-  const problems: SourceProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    ...at(e.pos[0]),
-    path: [],
-    message: e.code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document" : sentence(e.message),
-    hint: SYNTAX_HINTS[e.code] ?? DEFAULT_SYNTAX_HINT,
-  }));
+  const problems: SourceProblem[] = syntaxProblems(text, [...doc.errors, ...doc.warnings], at);
   let broken = doc.errors.length > 0;
+  const anchors = anchorIndex(doc);
 
   const entries = new Map<string, Entry>();
+  /** Paths whose problem is already reported here: later checks would only restate it. */
+  const reported = new Set<string>();
+
+  /** A number YAML would store inexactly (or as Infinity) is reported, and kept as its text. */
+  const scalarValue = (node: Scalar, path: readonly string[]): unknown => {
+    const v = node.value;
+    if (typeof v === "number" && (!Number.isFinite(v) || (Math.abs(v) > Number.MAX_SAFE_INTEGER && node.type === Scalar.PLAIN))) {
+      const written = node.source ?? String(v);
+      if (!reported.has(pathKey(path))) {
+        problem(node, path, `${written} is outside the numbers seatplan reads exactly`, `write a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString("en-US")}; seat counts are far below that`);
+        reported.add(pathKey(path));
+      }
+      return written;
+    }
+    if (typeof v === "bigint") return Number(v);
+    return v;
+  };
   let aliasCopies = 0;
   const active = new Set<Node>();
 
@@ -103,9 +119,10 @@ export function readYaml(text: string): YamlSource {
     entries.set(pathKey(path), { key, value: node });
     if (copied && ++aliasCopies > MAX_ALIAS_COPIES) return null;
     if (node == null) return null;
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) return scalarValue(node, path);
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      // Not node.resolve(doc): it walks the whole document for every alias (quadratic).
+      const target = anchors(node.source, node.range?.[0] ?? 0);
       if (target === undefined) return badAlias(node, path, `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
       if (active.has(target)) return badAlias(node, path, `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
       return convert(target, key, path, true);
@@ -128,15 +145,20 @@ export function readYaml(text: string): YamlSource {
             problem(keyNode, path, "a key must be plain text", "write the key as a word, e.g. quantity:");
             continue;
           }
-          const childPath = [...path, name];
-          if (seen.has(name)) {
-            const first = at(seen.get(name)?.range?.[0] ?? 0);
+          const reread = reinterpretedKey(keyNode);
+          if (reread !== undefined && !copied) {
+            problem(keyNode, [...path, reread.text], reread.message, reread.hint);
+            reported.add(pathKey([...path, reread.text]));
+          }
+          const childPath = [...path, reread?.text ?? name];
+          if (seen.has(reread?.text ?? name)) {
+            const first = at(seen.get(reread?.text ?? name)?.range?.[0] ?? 0);
             problem(keyNode, childPath, `duplicate key "${name}"`, `"${name}" is already set on line ${first.line}; keep one of them`);
           } else {
-            seen.set(name, keyNode);
+            seen.set(reread?.text ?? name, keyNode);
           }
           // Own property even for "__proto__": plain assignment would change the prototype.
-          Object.defineProperty(out, name, {
+          Object.defineProperty(out, reread?.text ?? name, {
             value: convert(pair.value as Node | null, keyNode, childPath, copied),
             enumerable: true,
             writable: true,
@@ -170,7 +192,150 @@ export function readYaml(text: string): YamlSource {
     return { line: 1, column: 1 };
   };
 
-  return { value, broken, problems, locate };
+  return { value, broken, problems, locate, reported: (path) => reported.has(pathKey(path)) };
+}
+
+/**
+ * Finds the anchor an alias refers to: the last node with that anchor before the alias in the
+ * text (YAML's rule). One walk of the document builds the index; each lookup is a binary search.
+ */
+function anchorIndex(doc: ReturnType<typeof parseDocument>): (name: string, offset: number) => Node | undefined {
+  const byName = new Map<string, { offset: number; node: Node }[]>();
+  // A loop, not recursion: nesting depth is the input's to choose.
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        if (item !== null && typeof item === "object" && "key" in item && "value" in item) pending.push(item.key, item.value);
+        else pending.push(item);
+      }
+    }
+    if (!isScalar(node) && !isMap(node) && !isSeq(node)) continue;
+    const anchor = node.anchor;
+    if (typeof anchor !== "string") continue;
+    const list = byName.get(anchor) ?? [];
+    list.push({ offset: node.range?.[0] ?? 0, node });
+    byName.set(anchor, list);
+  }
+  for (const list of byName.values()) list.sort((a, b) => a.offset - b.offset);
+  return (name, offset) => {
+    const list = byName.get(name);
+    if (list === undefined) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: Node | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const entry = list[mid];
+      if (entry === undefined) break;
+      if (entry.offset < offset) {
+        found = entry.node;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}
+
+/**
+ * A plain key that YAML reads as something other than its text — `0x1f` and `010` as numbers,
+ * `1e3` as 1000, `true` as a boolean, `null` as nothing — would be renamed silently. The key is
+ * kept as written (so the rest of the file is still checked) and reported.
+ */
+function reinterpretedKey(key: Node | null): { text: string; message: string; hint: string } | undefined {
+  if (key == null || !isScalar(key) || key.type !== Scalar.PLAIN) return undefined;
+  const text = key.source ?? "";
+  const v = key.value;
+  if (text === "" || typeof v === "string") return undefined;
+  if ((typeof v === "number" || typeof v === "bigint") && String(v) === text) return undefined;
+  const readAs = v === null ? "an empty key" : typeof v === "boolean" ? `the boolean ${String(v)}` : `the number ${String(v)}`;
+  return {
+    text,
+    message: `the key ${text} is read by YAML as ${readAs}, not as the text "${text}"`,
+    hint: `quote it ("${text}":) or choose another key, one that starts with a letter`,
+  };
+}
+
+/** Codes YAML gives, together, for one line indented deeper than its siblings. */
+const INDENT_CODES: ReadonlySet<string> = new Set(["BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "BAD_INDENT"]);
+
+/**
+ * The parser's errors as seatplan reports them: one problem per place (a misindented line makes
+ * the parser complain twice or three times about the line above it), an unclosed quote where it
+ * opened (the parser notices at the end of the file), a deeper-indented line at that line.
+ */
+function syntaxProblems(text: string, errors: readonly YAMLError[], at: (offset: number) => Position): SourceProblem[] {
+  const out: SourceProblem[] = [];
+  const used = new Set<number>();
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (e === undefined) continue;
+    if (e.code === "MISSING_CHAR" && /quote/i.test(e.message)) {
+      const opened = openingQuote(text, e.pos[0], e.message.includes('"') ? '"' : "'");
+      if (opened !== undefined) {
+        out.push({ ...at(opened), path: [], message: "this quote is never closed", hint: "add the closing quote at the end of the value; YAML read the rest of the file as part of it" });
+        continue;
+      }
+    }
+    if (INDENT_CODES.has(e.code)) {
+      // Every indentation complaint that starts here, or inside this one's range, is the same mistake.
+      const group = sorted.filter((x, k) => k >= i && INDENT_CODES.has(x.code) && x.pos[0] <= Math.max(e.pos[0], e.pos[1] - 1));
+      const end = Math.max(...group.map((x) => x.pos[1]));
+      const nextLine = text.indexOf("\n", e.pos[0]);
+      i += group.length - 1;
+      if (group.some((x) => x.code === "MULTILINE_IMPLICIT_KEY") && nextLine !== -1 && nextLine < end) {
+        // A line indented deeper than the key above it continues that key's value.
+        let start = nextLine + 1;
+        while (text[start] === " ") start++;
+        const line = at(start);
+        const above = at(e.pos[0]);
+        if (used.has(line.line)) continue;
+        used.add(line.line);
+        out.push({ ...line, path: [], message: `this line is indented deeper than the key on line ${above.line}, so YAML reads it as part of that value`, hint: "indent it exactly like the key above it (or deeper only under a key that ends with a colon)" });
+        continue;
+      }
+      const first = group.find((x) => x.code === "BAD_INDENT") ?? e;
+      const position = at(first.pos[0]);
+      if (used.has(position.line)) continue;
+      used.add(position.line);
+      out.push({ ...position, path: [], message: sentence(first.message), hint: SYNTAX_HINTS[first.code] ?? DEFAULT_SYNTAX_HINT });
+      continue;
+    }
+    if (/call stack/i.test(e.message)) {
+      // The parser recursed once per nesting level and gave up: say so in the reader's terms.
+      out.push({ ...at(e.pos[0]), path: [], message: "the file nests too deeply to read", hint: "seatplan files nest five levels deep at most; check the indentation" });
+      continue;
+    }
+    out.push({
+      ...at(e.pos[0]),
+      path: [],
+      message: e.code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document" : sentence(e.message),
+      hint: SYNTAX_HINTS[e.code] ?? DEFAULT_SYNTAX_HINT,
+    });
+  }
+  return out;
+}
+
+/** Offset of the quote that opens the unclosed quoted value the parser noticed at `end`. */
+function openingQuote(text: string, end: number, quote: '"' | "'"): number | undefined {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let slashes = 0;
+      for (let k = i - 1; k >= 0 && text[k] === "\\"; k--) slashes++;
+      if (slashes % 2 === 1) continue;
+      return i;
+    }
+    // In single quotes, '' is an escaped quote.
+    if (text[i - 1] === "'") {
+      i--;
+      continue;
+    }
+    return i;
+  }
+  return undefined;
 }
 
 /** Offset where `[`/`{` nesting first passes {@link MAX_FLOW_DEPTH}, if it does. Quotes and

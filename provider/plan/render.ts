@@ -1,4 +1,5 @@
 import type { OfferKey, Plan, PlanStep, PlanWarning, RemovedEntry, StepValue, Timing, UnmanagedSubscription } from "../domain/types";
+import { markdownText } from "../domain/escape";
 import { forMarkdown, forTerminal } from "./escape";
 import { DEFAULT_WIDTH, fitTableRows, paragraph } from "./layout";
 
@@ -19,6 +20,8 @@ export interface RenderOptions {
   readonly offerNames?: Readonly<Record<OfferKey, string>>;
   /** Display names by customer key (the YAML's `name`), printed in markdown headings. */
   readonly customerNames?: Readonly<Record<string, string>>;
+  /** The simulator's state file the tenant was read from, named in the header. @default none (another backend) */
+  readonly stateFile?: string;
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOptions = {}): string {
@@ -256,13 +259,18 @@ function changeLines(change: string, width: number): string[] {
   return [...paragraph(forTerminal(change.slice(0, at)), width, indent), ...paragraph(forTerminal(change.slice(at + 1)), width, indent, `${indent}  `)];
 }
 
+/**
+ * Every string of the plan that came from a tenant or a YAML (names, offers, ids, statuses, and
+ * the reasons and hints that quote them) passes {@link terminalText} here, before colour is added.
+ */
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const width = options.width ?? DEFAULT_WIDTH;
   const paint = (timing: Timing, s: string): string => (options.color ? `\u001b[${COLOUR[timing]}m${s}\u001b[0m` : s);
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
   const offer = namedOffer(options.offerNames);
   const t = forTerminal;
-  const out: string[] = [`seatplan plan against ${plan.backend} at ${plan.now}`, ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
+  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`;
+  const out: string[] = [...paragraph(header, width, "", "  "), ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", ...paragraph(bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)), width, ""));
@@ -335,9 +343,8 @@ function warningsText(warnings: readonly PlanWarning[], width: number): string[]
 /** Tables longer than this are collapsed. */
 const LONG = 10;
 
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+/** Untrusted text in a comment (and in a table cell: `|` is escaped too). */
+const cell = markdownText;
 
 function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
@@ -349,6 +356,10 @@ function customerHeading(key: string, names: Readonly<Record<string, string>> | 
   return name === undefined || name === key ? forMarkdown(key) : `${forMarkdown(name)} (${forMarkdown(key)})`;
 }
 
+/**
+ * Every string of the plan that came from a tenant or a YAML passes {@link markdownText} here:
+ * no HTML, link, image or table break reaches the pull request from a subscription's name.
+ */
 export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const s = plan.summary;
   const offer: OfferText = (id) => {
@@ -366,13 +377,13 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   ];
   const first = earliest(plan.steps);
   if (first !== undefined) parts.push(`**apply before ${instant(first.deadline ?? "")}** (${cell(`${first.customer}/${first.subscription}`)} \`${first.action}\`)`);
-  const out: string[] = [`**seatplan plan** against \`${plan.backend}\` at ${plan.now}: ${parts.join(" · ")}`];
+  const out: string[] = [`**seatplan plan** against \`${plan.backend}\`${options.stateFile === undefined ? "" : ` (state file ${cell(options.stateFile)})`} at ${plan.now}: ${parts.join(" · ")}`];
   const blocked = plan.steps.filter((x) => x.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", `### Blocked (${blocked.length})`, "");
     for (const b of blocked) {
-      out.push(`- **${b.customer}/${b.subscription}** \`${b.action}\` ${describeChange(b, offer)}: ${b.reason ?? ""} (\`${b.rule}\`)`);
-      if (b.hint !== null) out.push(`  - **Fix:** ${b.hint}`);
+      out.push(`- **${cell(b.customer)}/${cell(b.subscription)}** \`${b.action}\` ${describeChange(b, offer)}: ${cell(b.reason ?? "")} (\`${b.rule}\`)`);
+      if (b.hint !== null) out.push(`  - **Fix:** ${cell(b.hint)}`);
     }
   }
   const customers = [...new Set(plan.steps.filter((x) => x.timing !== "blocked").map((x) => x.customer))];
@@ -396,7 +407,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
       ...details(`Unmanaged subscriptions (${plan.unmanaged.length}): not in the YAML, never touched`, [
         "| Customer | Name | Offer | Seats | Status | Id |",
         "|---|---|---|---|---|---|",
-        ...plan.unmanaged.map((u) => `| ${u.customer} | ${cell(u.friendlyName)} | ${offer(u.offer)} | ${u.quantity} | ${u.status} | ${u.subscriptionId} |`),
+        ...plan.unmanaged.map((u) => `| ${cell(u.customer)} | ${cell(u.friendlyName)} | ${offer(u.offer)} | ${u.quantity} | ${cell(u.status)} | ${cell(u.subscriptionId)} |`),
       ]),
     );
   }
@@ -405,7 +416,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
       "",
       ...details(
         `Warnings (${plan.warnings.length})`,
-        plan.warnings.map((w) => `- **${w.customer}${w.subscription === null ? "" : `/${w.subscription}`}** \`${w.code}\`: ${w.message}`),
+        plan.warnings.map((w) => `- **${cell(w.customer)}${w.subscription === null ? "" : `/${cell(w.subscription)}`}** \`${w.code}\`: ${cell(w.message)}`),
       ),
     );
   }

@@ -6,6 +6,7 @@
  * export const licences = fromYaml("licences.yaml");
  * ```
  */
+import type * as Redact from "../http/redact";
 import type * as Runtime from "./runtime";
 
 export { fromYaml, type FromYamlOptions, type Licences, type SubscriptionSummary } from "./from-yaml";
@@ -21,5 +22,25 @@ export { SETTINGS } from "./settings";
  * Loaded on demand so a program does not pay for the backends it never calls.
  */
 export function providerRuntime(): typeof Runtime {
-  return require("./runtime") as typeof Runtime;
+  runtime ??= redactingErrors(require("./runtime") as typeof Runtime);
+  return runtime;
+}
+
+let runtime: typeof Runtime | undefined;
+
+/**
+ * Every method of the runtime with its errors redacted as they leave for the engine: a failed
+ * create's reasons are stored in the stack state (`initErrors`), and a token obtained during the
+ * call may echo in a message built before it was known.
+ */
+function redactingErrors(r: typeof Runtime): typeof Runtime {
+  // Loaded here, not at the top: a program that imports seatplan/pulumi never needs it.
+  const { redactError } = require("../http/redact") as typeof Redact;
+  const guard =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      f(...args).catch((e: unknown) => {
+        throw redactError(e);
+      });
+  return { ...r, check: guard(r.check), diff: guard(r.diff), create: guard(r.create), read: guard(r.read), update: guard(r.update), remove: guard(r.remove) };
 }

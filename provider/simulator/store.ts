@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { lock } from "proper-lockfile";
+import type * as Lockfile from "proper-lockfile";
 import { ConfigError } from "../domain/errors";
 import type { SimState } from "./state";
 
@@ -78,6 +78,9 @@ export class StateStore {
 
   private async transaction(change: (state: SimState) => boolean): Promise<void> {
     mkdirSync(dirname(this.path), { recursive: true });
+    // Loaded here, where a lock is taken, not with the module: proper-lockfile loads signal-exit,
+    // whose SIGINT/SIGTERM handlers make Ctrl-C wait for any synchronous work in every command.
+    const { lock } = require("proper-lockfile") as typeof Lockfile;
     const release = await lock(this.path, { ...LOCK_OPTIONS, lockfilePath: `${this.path}.lock` });
     try {
       let state: SimState;

@@ -45,7 +45,7 @@ describe("the audit log", () => {
     sink(record(1, "the token endpoint said: client_secret fake-secret-7c1e9a is invalid"));
     const text = readFileSync(path, "utf8");
     expect(text).not.toContain("fake-secret-7c1e9a");
-    expect(readAuditLog(path).records.map((r) => r.message)).toEqual(["the token endpoint said: client_secret [redacted] is invalid"]);
+    expect(readAuditLog(path).records.map((r) => r.message)).toEqual(["the token endpoint said: client_secret [REDACTED] is invalid"]);
   });
 
   it("keeps every line whole when several processes append at once", async () => {

@@ -72,8 +72,9 @@ describe("seatplan plan / export", () => {
   it("takes the backend and its state file from flags over the environment", async () => {
     const file = write("l.yaml", yaml(APPS(3)));
     env["SEATPLAN_BACKEND"] = "cloudcockpit";
+    writeFileSync(join(dir, "flag.json"), JSON.stringify(demoState(Date.parse(NOW))));
     expect(await run("plan", file, "--backend", "simulator", "--state", "flag.json", "--format", "json")).toBe(0);
-    expect([existsSync(join(dir, "flag.json")), existsSync(state())]).toEqual([true, false]);
+    expect(existsSync(state())).toBe(false);
     expect((JSON.parse(out.join("")) as { backend: string }).backend).toBe("simulator");
     out = [];
     expect(await run("export", "--backend", "simulator", "--state", "flag.json", "--customer", "rockit")).toBe(0);
@@ -124,10 +125,51 @@ describe("seatplan plan / export", () => {
     expect((JSON.parse(out.join("")) as { now: string }).now).toBe(expected);
   });
 
-  it("creates the simulator state with the demo tenant when it is missing", async () => {
+  it("refuses a missing simulator state file with the command that creates one (a mistyped path must not plan against a fresh demo tenant)", async () => {
+    expect(await run("plan", write("l.yaml", yaml(APPS(3))))).toBe(1);
+    expect(await run("export", "--customer", "rockit")).toBe(1);
+    expect(existsSync(state())).toBe(false);
+    const message =
+      "seatplan: the simulator state file sim.json does not exist (from SEATPLAN_SIMULATOR_STATE): check the path, or create a demo tenant there with `seatplan simulator --state sim.json` (or `npm run demo` in the seatplan repository, which uses .seatplan/demo.json)\n";
+    expect(err).toEqual([message, message]);
+    expect(out).toEqual([]);
+  });
+
+  it("names the backend and the simulator's state file in every plan header", async () => {
+    demo();
     expect(await run("plan", write("l.yaml", yaml(APPS(3))), "--format", "markdown")).toBe(0);
-    expect(existsSync(state())).toBe(true);
-    expect(out.join("")).toMatch(/^\*\*seatplan plan\*\* against `simulator` at /);
+    expect(out.join("")).toMatch(/^\*\*seatplan plan\*\* against `simulator` \(state file sim\.json\) at /);
+    out = [];
+    expect(await run("plan", "l.yaml")).toBe(0);
+    expect(out.join("")).toMatch(/^seatplan plan against simulator \(state file sim\.json\) at /);
+  });
+
+  it("export --out refuses to replace a file without --force, and names a missing folder", async () => {
+    demo();
+    write("tenant.yaml", "# mine\n");
+    expect(await run("export", "--out", "tenant.yaml")).toBe(1);
+    expect(readFileSync(join(dir, "tenant.yaml"), "utf8")).toBe("# mine\n");
+    expect(await run("export", "--out", "missing/tenant.yaml")).toBe(1);
+    expect(err).toEqual([
+      "seatplan: tenant.yaml already exists: add --force to replace it, or choose another --out\n",
+      "seatplan: cannot write missing/tenant.yaml: the folder missing does not exist; create it first (mkdir -p missing) or choose another --out\n",
+    ]);
+    expect(await run("export", "--out", "tenant.yaml", "--force")).toBe(0);
+    expect(readFileSync(join(dir, "tenant.yaml"), "utf8")).toContain("# Written by `seatplan export`");
+  });
+
+  it("a blank SEATPLAN_ENDPOINT is an error, not the real Partner Center", async () => {
+    env = { SEATPLAN_BACKEND: "partner-center", SEATPLAN_ENDPOINT: "", SEATPLAN_ACCESS_TOKEN: "fake-access-token-blank1" };
+    expect(await run("plan", write("l.yaml", yaml(APPS(3))))).toBe(1);
+    expect(err).toEqual([
+      "seatplan: SEATPLAN_ENDPOINT is set but empty: set it to the simulator's URL (printed by `seatplan simulator`), or unset it to use https://api.partnercenter.microsoft.com\n",
+    ]);
+  });
+
+  it("a directory or a missing file given as the YAML is a sentence with the fix", async () => {
+    expect(await run("validate", ".")).toBe(1);
+    expect(await run("plan", "nope.yaml")).toBe(1);
+    expect(err).toEqual([`seatplan: . is a directory: name the YAML file inside it, e.g. ./licences.yaml\n`, `seatplan: nope.yaml does not exist: check the path (relative to ${dir})\n`]);
   });
 
   it("exports YAML that validates and plans to no changes", async () => {

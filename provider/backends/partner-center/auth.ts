@@ -7,7 +7,8 @@ import {
 } from "@azure/msal-node";
 import { BackendError } from "../../domain/errors";
 import type { AccessTokenSource } from "../../http/client";
-import { type Redactor, redactorFor } from "../../http/redact";
+import { type Redactor, redactorFor, rememberSecret } from "../../http/redact";
+import { guardedNetworkClient } from "./token-network";
 
 /** Client credentials flow (app-only). */
 export const APP_SCOPE = "https://api.partnercenter.microsoft.com/.default";
@@ -40,6 +41,8 @@ export interface AuthOptions {
   readonly msalSystem?: NodeSystemOptions;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Deadline of one token request. @default 30000 */
+  readonly timeoutMs?: number;
 }
 
 /** A token source plus what it can tell the backend about itself. */
@@ -95,14 +98,16 @@ class MsalTokenSource implements PartnerCenterTokenSource {
     private readonly authority: string,
     msalSystem: NodeSystemOptions | undefined,
     now: (() => number) | undefined,
+    timeoutMs: number,
   ) {
     this.delegated = credentials.kind === "app+user";
     this.secrets = secretsOf(credentials);
+    this.secrets.forEach(rememberSecret);
     this.redact = redactorFor(this.secrets);
     this.now = now ?? Date.now;
     this.app = new ConfidentialClientApplication({
       auth: { clientId: credentials.clientId, clientSecret: credentials.clientSecret, authority },
-      ...(msalSystem ? { system: msalSystem } : {}),
+      system: { ...msalSystem, networkClient: guardedNetworkClient(msalSystem?.networkClient, timeoutMs) },
     });
   }
 
@@ -140,6 +145,7 @@ class MsalTokenSource implements PartnerCenterTokenSource {
         "empty_access_token",
       );
     }
+    rememberSecret(result.accessToken);
     if (this.credentials.kind === "app+user") {
       this.account = result.account ?? this.account;
       this.memo = result.account ? null : { token: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? 0 };
@@ -166,6 +172,7 @@ class MsalTokenSource implements PartnerCenterTokenSource {
       invalid_grant: "the refresh token was refused: redo the one-time MFA consent and set the new SEATPLAN_REFRESH_TOKEN",
       invalid_request: "check the tenant (SEATPLAN_TENANT_ID) and the authority (SEATPLAN_AUTHORITY)",
       endpoints_resolution_error: `check that ${this.authority} is reachable (network, proxy, SEATPLAN_AUTHORITY)`,
+      network_error: `check that ${this.authority} is reachable (network, proxy, SEATPLAN_AUTHORITY), then run again`,
     };
     const what = advice[code] ?? "check the credentials and the authority";
     // MSAL's own error object is not kept as `cause`: the message is all a user needs, and it is
@@ -181,6 +188,7 @@ class StaticTokenSource implements PartnerCenterTokenSource {
   constructor(private readonly accessToken: string) {
     this.delegated = isDelegatedToken(accessToken);
     this.secrets = [accessToken];
+    rememberSecret(accessToken);
   }
   token(): Promise<string> {
     return Promise.resolve(this.accessToken);
@@ -189,6 +197,8 @@ class StaticTokenSource implements PartnerCenterTokenSource {
     return Promise.resolve(null);
   }
 }
+
+const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
 
 const shared = new Map<string, MsalTokenSource>();
 const sharedPerSystem = new WeakMap<NodeSystemOptions, Map<string, MsalTokenSource>>();
@@ -203,7 +213,7 @@ export function tokenSourceFor(credentials: PartnerCenterCredentials, options: A
   const authority = (options.authority ?? `${DEFAULT_AUTHORITY_HOST}/${credentials.tenantId}`).replace(/\/+$/, "");
   // The key is a digest: the registry must not become one more place that holds the secret in clear.
   const key = createHash("sha256")
-    .update(JSON.stringify([credentials.kind, authority, credentials.clientId, ...secretsOf(credentials)]))
+    .update(JSON.stringify([credentials.kind, authority, credentials.clientId, options.timeoutMs ?? null, ...secretsOf(credentials)]))
     .digest("hex");
   let registry = shared;
   if (options.msalSystem) {
@@ -212,7 +222,7 @@ export function tokenSourceFor(credentials: PartnerCenterCredentials, options: A
   }
   let source = registry.get(key);
   if (!source) {
-    source = new MsalTokenSource(credentials, authority, options.msalSystem, options.now);
+    source = new MsalTokenSource(credentials, authority, options.msalSystem, options.now, options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
     registry.set(key, source);
   }
   return source;

@@ -21,6 +21,7 @@ import type {
 } from "../../domain/types";
 import { HttpClient, type HttpRequest } from "../../http/client";
 import { deriveRequestId } from "../../http/idempotency";
+import { pageGuard } from "../../http/paging";
 import { type Redactor, redactorFor } from "../../http/redact";
 import type { RetryPolicy } from "../../http/retry";
 import { builtInCatalogData } from "../../simulator/catalog";
@@ -133,6 +134,7 @@ export class PartnerCenterBackend implements Backend {
       ...(options.authority !== undefined ? { authority: options.authority } : {}),
       ...(options.msalSystem !== undefined ? { msalSystem: options.msalSystem } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
     this.redact = redactorFor(this.tokens.secrets);
     this.newId = options.newId ?? randomUUID;
@@ -479,7 +481,7 @@ export class PartnerCenterBackend implements Backend {
    */
   private async collect<T>(first: HttpRequest): Promise<T[]> {
     const items: T[] = [];
-    const seen = new Set<string>();
+    const guard = pageGuard(first.path);
     let req: HttpRequest | null = first;
     while (req) {
       const res: { body: WireCollection<T> | undefined; headers: Readonly<Record<string, string>> } = await this.http.request<WireCollection<T> | undefined>(req);
@@ -493,12 +495,9 @@ export class PartnerCenterBackend implements Backend {
       } else if (token && (res.body?.items.length ?? 0) > 0) {
         following = { ...first, headers: { ...first.headers, [CONTINUATION]: token } };
       }
-      const key = following ? `${following.path} ${JSON.stringify(following.headers ?? {})}` : "";
-      if (following && seen.has(key)) {
-        throw new BackendError(`Partner Center returned the same page link twice for ${first.path}; run again`, 502, "PagingLoop");
-      }
-      seen.add(key);
-      req = following;
+      const verdict = guard.next(res.body?.items.length ?? 0, following ? `${following.path} ${JSON.stringify(following.headers ?? {})}` : null);
+      if (!verdict.follow && !verdict.done) throw new BackendError(`Partner Center: ${verdict.message}`, 502, verdict.code);
+      req = verdict.follow ? following : null;
     }
     return items;
   }

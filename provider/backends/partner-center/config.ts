@@ -30,7 +30,14 @@ function value(settings: PartnerCenterSettings, name: keyof PartnerCenterSetting
 
 function url(settings: PartnerCenterSettings, name: "SEATPLAN_ENDPOINT" | "SEATPLAN_AUTHORITY", protocols: readonly string[]): string | undefined {
   const v = value(settings, name);
-  if (v === undefined) return undefined;
+  if (v === undefined) {
+    // Set but blank (a shell snippet whose variable did not expand): not a quiet "use the default".
+    if (settings[name] !== undefined) {
+      const example = name === "SEATPLAN_ENDPOINT" ? "the simulator's URL (printed by `seatplan simulator`)" : "https://login.microsoftonline.com/<tenant>";
+      throw new ConfigError(`${name} is set but empty: set it to ${example}, or unset it to use ${name === "SEATPLAN_ENDPOINT" ? DEFAULT_ENDPOINT : "the default authority"}`);
+    }
+    return undefined;
+  }
   let parsed: URL;
   try {
     parsed = new URL(v);

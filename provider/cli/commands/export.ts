@@ -1,19 +1,20 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import pLimit from "p-limit";
-import { Document, isScalar } from "yaml";
+import { Document, isScalar, Scalar, visit } from "yaml";
 import type { Backend } from "../../backends/backend";
 import { ConfigError } from "../../domain/errors";
 import type { Customer, ObservedSubscription } from "../../domain/types";
 import { dayText, meaningfulSchedule, renewalAt } from "../../rules/support";
-import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
+import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT } from "../io";
 
 interface ExportOptions extends BackendFlags {
   readonly customer?: string;
   readonly out?: string;
+  readonly force?: boolean;
 }
 
 /**
@@ -26,7 +27,8 @@ export function registerExport(program: Command, io: CliIO, setExit: (code: numb
   withBackendOptions(program.command("export"))
     .description("write the YAML of the live tenant (validates, and plans to no changes)")
     .option("--customer <key>", "export only this customer (its key, as derived from the company name, or its tenant id)")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file instead of stdout (an existing file only with --force)")
+    .option("--force", "with --out: replace the file if it exists")
     .action(async (options: ExportOptions) => {
       setExit(await runExport(options, io));
     });
@@ -44,6 +46,9 @@ function schemaFile(): string | null {
 }
 
 async function runExport(options: ExportOptions, io: CliIO): Promise<number> {
+  // Checked before the tenant is read: a long export must not end in "cannot write".
+  if (options.out !== undefined) checkOut(options.out, options.force === true, io.cwd);
+  existingSimulatorState(io, options);
   const backend = await openBackend(io, options);
   try {
     // The schema path is relative to where the YAML lands, as the YAML language server resolves it.
@@ -52,12 +57,38 @@ async function runExport(options: ExportOptions, io: CliIO): Promise<number> {
     const text = await exportYaml(backend, options.customer, schema === null ? undefined : relative(from, schema).split(sep).join("/"));
     if (options.out === undefined) io.stdout(text);
     else {
-      await writeFile(resolve(io.cwd, options.out), text);
+      await writeOut(options.out, text, options.force === true, io.cwd);
       io.stderr(`seatplan: wrote ${options.out}\n`);
     }
     return EXIT.ok;
   } finally {
     await backend.close?.();
+  }
+}
+
+/** Refuses an --out that cannot be written, or would replace a file without --force. */
+function checkOut(out: string, force: boolean, cwd: string): void {
+  const path = resolve(cwd, out);
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new ConfigError(`cannot write ${out}: the folder ${dirname(out)} does not exist; create it first (mkdir -p ${dirname(out)}) or choose another --out`);
+  if (!statSync(folder).isDirectory()) throw new ConfigError(`cannot write ${out}: ${dirname(out)} is a file, not a folder; choose another --out`);
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw new ConfigError(`cannot write ${out}: it is a folder; name a file inside it, e.g. --out ${join(out, "licences.yaml")}`);
+    if (!force) throw new ConfigError(`${out} already exists: add --force to replace it, or choose another --out`);
+  }
+}
+
+/** Writes the export; without --force, never over a file (one created since the check included). */
+async function writeOut(out: string, text: string, force: boolean, cwd: string): Promise<void> {
+  try {
+    await writeFile(resolve(cwd, out), text, { flag: force ? "w" : "wx" });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw new ConfigError(`${out} already exists: add --force to replace it, or choose another --out`);
+    if (code === "ENOENT") throw new ConfigError(`cannot write ${out}: the folder ${dirname(out)} does not exist; create it first or choose another --out`);
+    if (code === "EACCES" || code === "EPERM") throw new ConfigError(`cannot write ${out}: permission denied; choose another --out`);
+    if (code === "EISDIR") throw new ConfigError(`cannot write ${out}: it is a folder; name a file inside it`);
+    throw new ConfigError(`cannot write ${out} (${code ?? "unknown error"}); choose another --out`);
   }
 }
 
@@ -120,7 +151,26 @@ export async function exportYaml(backend: Backend, only: string | undefined, sch
     `# Written by \`seatplan export\` from the ${backend.name} backend. Every subscription is adopted by id;`,
     "# `seatplan plan` on this file plans no changes. Deleted, expired and empty subscriptions are left out.",
   ];
-  return `${header.join("\n")}\n${doc.toString({ lineWidth: 0 })}`;
+  return `${header.join("\n")}\n${tenantSafeYaml(doc)}`;
+}
+
+/** C1 controls, and characters that change or hide the direction or the lines of text. */
+const UNPRINTABLE = /[\u0080-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * The YAML with tenant text kept exact but printable: YAML escapes C0 controls by itself; a
+ * value holding a C1 control or a direction override is double-quoted and the character written
+ * as its `\uXXXX` escape, so neither a terminal nor a code review sees it act.
+ */
+function tenantSafeYaml(value: unknown): string {
+  const doc = value instanceof Document ? value : new Document(value);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && new RegExp(UNPRINTABLE.source).test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  // Only double-quoted scalars can hold these characters now, and there `\uXXXX` is their escape.
+  return doc.toString({ lineWidth: 0 }).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function oneLine(text: string): string {

@@ -5,7 +5,7 @@ import { savePlan } from "../../apply/saved-plan";
 import type { Backend } from "../../backends/backend";
 import type { DesiredState, Plan } from "../../domain/types";
 import { PLAN_FORMATS, type PlanFormat, renderPlan, type RenderOptions } from "../../plan";
-import { type BackendFlags, openBackend, withBackendOptions } from "../backend-factory";
+import { type BackendFlags, existingSimulatorState, openBackend, withBackendOptions } from "../backend-factory";
 import { type CliIO, EXIT, widthOf } from "../io";
 import { instantOption, loadFile, onlyCustomer, planAgainst } from "../planning";
 
@@ -50,12 +50,13 @@ async function runPlan(file: string, options: PlanOptions, io: CliIO): Promise<n
   const desired = onlyCustomer(loaded.state, options.customer);
   const baseState = base === undefined ? undefined : options.customer === undefined ? base.state : { ...base.state, customers: base.state.customers.filter((c) => c.key === options.customer) };
   const fixedNow = instantOption(options.now, "--now") ?? instantOption(io.env["SEATPLAN_NOW"], "SEATPLAN_NOW");
+  const stateFile = existingSimulatorState(io, options);
   const backend = await openBackend(io, options);
   try {
     const planned = await planAgainst(desired, backend, fixedNow, baseState);
     const result = planned.plan;
     const color = options.format === "text" && io.isTTY && !io.env["NO_COLOR"];
-    io.stdout(renderPlan(result, options.format, { color, width: widthOf(io), ...(await namesFor(desired, backend)) }));
+    io.stdout(renderPlan(result, options.format, { color, width: widthOf(io), ...(await namesFor(desired, backend)), ...(stateFile === null ? {} : { stateFile }) }));
     if (options.out !== undefined) {
       const saved = savePlan(result, desired, planned.subscriptions, { file, desired: loaded.text, baseFile: options.base ?? null, base: base?.text ?? null }, baseState);
       await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(saved, null, 2)}\n`);
