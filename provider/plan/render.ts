@@ -270,7 +270,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const offer = namedOffer(options.offerNames);
   const t = forTerminal;
   const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`;
-  const out: string[] = [...paragraph(header, width, "", "  "), ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
+  const out: string[] = [header, ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", ...paragraph(bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)), width, ""));
@@ -392,7 +392,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
     const rows = [
       "| Subscription | Action | Timing | Change | Effective | Cost | Note |",
       "|---|---|---|---|---|---|---|",
-      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${cell(describeChange(x, offer))} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
+      ...steps.map((x) => `| ${cell(x.subscription)} | \`${x.action}\` | ${x.timing} | ${describeChange(x, offer)} | ${when(x)} | ${describeCost(x)} | ${cell(x.reason ?? "")} |`),
     ];
     out.push("", `### ${customerHeading(customer, options.customerNames)}`, "");
     out.push(...(steps.length > LONG ? details(`${steps.length} steps`, rows) : rows));
