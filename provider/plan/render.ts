@@ -269,8 +269,9 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
   const offer = namedOffer(options.offerNames);
   const t = forTerminal;
-  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`;
-  const out: string[] = [header, ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
+  // The instant without its milliseconds, so the header of a usual state file fits 80 columns.
+  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now.replace(/\.000Z$/, "Z")}`;
+  const out: string[] = [...paragraph(header, width, "", "  "), ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
     out.push("", ...paragraph(bold(paint("blocked", `Blocked (${blocked.length}): these will not run; each hint is the YAML change that would work`)), width, ""));
