@@ -145,6 +145,8 @@ async function write(call: PlainCall, id: string, backend: Backend, customer: st
       return backend.cancelAtTermEnd(customer, id, options);
     case "rename":
       return backend.rename(customer, id, call.friendlyName, options);
+    case "change-term":
+      return backend.changeTerm(customer, id, call.term, call.billing, options);
   }
 }
 
@@ -200,7 +202,9 @@ function verify(call: PlainCall, s: ObservedSubscription): string | null {
     case "cancel":
       return expect(s.status === "deleted", `status ${s.status}`);
     case "cancel-at-term-end":
-      return expect(!s.autoRenew, `autoRenew ${s.autoRenew}`);
+      return expect(!s.autoRenew && s.endsAtTermEnd === true, `autoRenew ${s.autoRenew}, cancel at term end ${s.endsAtTermEnd === true}`);
+    case "change-term":
+      return expect(s.term === call.term && s.billing === call.billing, `term ${s.term}, billing ${s.billing}`);
     case "rename":
       return expect(s.friendlyName === call.friendlyName, `friendlyName ${s.friendlyName}`);
   }
