@@ -1,5 +1,5 @@
 import type { PlanStep, YamlEdit } from "../domain/types";
-import { dayText, instantText } from "../domain/time";
+import { dayText, instantText, renewalAt } from "../domain/time";
 import { costDelta, currentYearly, lapseYearly, offerOf } from "./catalog";
 import { refundableAt } from "./seats";
 import { makeStep, plural, withFix } from "./steps";
@@ -37,6 +37,26 @@ export const cancellationWindow: Rule = {
     if (!observed.autoRenew && lapseYearly(catalog, observed, observed.quantity, false) === 0) return NOTHING;
     const why = until === null ? "Partner Center reports no cancellation window for this subscription" : `the cancellation window closed on ${instantText(until)}`;
     const refundable = refundableSeats(subject);
+    // A backend without the explicit cancellation at term end (CloudCockpit) can only turn
+    // auto-renew off, after which the subscription moves into the extended service term: blocked,
+    // with the backend named, where that term would follow.
+    if (subject.capabilities?.cancelAtTermEnd === false && lapseYearly(catalog, observed, observed.quantity, false) !== 0) {
+      const backend = subject.backend ?? "current";
+      const edits: YamlEdit[] = [{ path: "status", value: "active" }];
+      if (desired.autoRenew) edits.push({ path: "autoRenew", value: false });
+      const step = makeStep(subject, {
+        ...base,
+        action: "cancel-at-term-end",
+        timing: "blocked",
+        reason:
+          `${why}; the ${backend} backend cannot schedule the explicit cancellation at term end, and with auto-renew off alone ` +
+          `the subscription moves into the extended service term on ${dayText(renewalAt(observed.endDate))} (cancel it in Partner Center instead)`,
+        cost: costDelta(catalog, 0, renewalBaseline(subject, earlier)),
+        call: { kind: "cancel-at-term-end" },
+        ...withFix(edits, `to let it move into the extended service term at term end (cancellable there any time, with a prorated refund)`),
+      });
+      return { steps: [step], warnings: [] };
+    }
     const consent = policy.reductions === "defer" || !desired.autoRenew;
     if (consent) {
       const steps: PlanStep[] = [];

@@ -136,7 +136,8 @@ function refuse(subject: Subject): Refusal | null {
   const target = eligibility.into.find((t) => t.subscriptionId === into.id);
   if (target === undefined) {
     return {
-      reason: `the backend does not list ${resolved.into.key} (${into.offer}, ${into.status}) among the subscriptions this upgrade can merge into`,
+      // Named: CloudCockpit lists only the targets a merge is possible into, without Partner Center's reasons.
+      reason: `the ${subject.backend === undefined ? "" : `${subject.backend} `}backend does not list ${resolved.into.key} (${into.offer}, ${into.status}) among the subscriptions this upgrade can merge into`,
       ...withoutInto,
       ...refused,
     };
