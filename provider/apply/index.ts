@@ -113,7 +113,7 @@ async function execute(step: PlanStep, subscriptionId: string | null, backend: B
     if (call.kind === "transition") return await upgrade(step, call, subscriptionId ?? "", backend, ctx.customerId, options);
     const written = await write(call, subscriptionId ?? "", backend, ctx.customerId, options);
     const reread = await backend.getSubscription(ctx.customerId, written.id);
-    const problem = verify(call, reread);
+    const problem = verify(call, reread, backend.capabilities.cancelAtTermEnd);
     if (problem !== null) return { step, status: "failed", code: "verification", message: `${step.action} was accepted but ${problem}` };
     return { step, status: "done", subscription: reread };
   } catch (e) {
@@ -145,6 +145,8 @@ async function write(call: PlainCall, id: string, backend: Backend, customer: st
       return backend.cancelAtTermEnd(customer, id, options);
     case "rename":
       return backend.rename(customer, id, call.friendlyName, options);
+    case "change-term":
+      return backend.changeTerm(customer, id, call.term, call.billing, options);
   }
 }
 
@@ -178,7 +180,8 @@ async function upgrade(
 }
 
 /** What the re-read must show for the call to count as done; null when it does. */
-function verify(call: PlainCall, s: ObservedSubscription): string | null {
+/** `explicitEnd`: the backend schedules (and shows) the explicit cancellation at term end; without, auto-renew off is all it can do. */
+function verify(call: PlainCall, s: ObservedSubscription, explicitEnd: boolean): string | null {
   const expect = (ok: boolean, what: string): string | null => (ok ? null : `the subscription does not show it (${what})`);
   switch (call.kind) {
     case "purchase":
@@ -200,7 +203,9 @@ function verify(call: PlainCall, s: ObservedSubscription): string | null {
     case "cancel":
       return expect(s.status === "deleted", `status ${s.status}`);
     case "cancel-at-term-end":
-      return expect(!s.autoRenew, `autoRenew ${s.autoRenew}`);
+      return expect(!s.autoRenew && (s.endsAtTermEnd === true || !explicitEnd), `autoRenew ${s.autoRenew}, cancel at term end ${s.endsAtTermEnd === true}`);
+    case "change-term":
+      return expect(s.term === call.term && s.billing === call.billing, `term ${s.term}, billing ${s.billing}`);
     case "rename":
       return expect(s.friendlyName === call.friendlyName, `friendlyName ${s.friendlyName}`);
   }

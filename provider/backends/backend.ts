@@ -1,5 +1,6 @@
 import type {
   BackendCapabilities,
+  BillingCycle,
   Catalog,
   Customer,
   CustomTermEndDate,
@@ -54,6 +55,11 @@ export interface Backend {
   /** Set the total seat count now. Any immediate change wipes the scheduled renewal. */
   setQuantity(customerId: string, subscriptionId: string, quantity: number, options?: WriteOptions): Promise<ObservedSubscription>;
   setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: WriteOptions): Promise<ObservedSubscription>;
+  /**
+   * Mid-term: move to a longer term (a new term starts now) and/or change the billing frequency
+   * ("Manage term duration and billing frequency"). Wipes the scheduled renewal like any immediate change.
+   */
+  changeTerm(customerId: string, subscriptionId: string, term: Term, billing: BillingCycle, options?: WriteOptions): Promise<ObservedSubscription>;
   /** Set `scheduledNextTermInstructions` (requires auto-renew). */
   scheduleRenewal(
     customerId: string,
@@ -65,7 +71,7 @@ export interface Backend {
   rename(customerId: string, subscriptionId: string, friendlyName: string, options?: WriteOptions): Promise<ObservedSubscription>;
   /** Cancel now (`status: deleted`); refused outside the cancellation window. */
   cancel(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription>;
-  /** End at term end: auto-renew off plus an explicit cancel-at-term-end where supported. */
+  /** End at term end: auto-renew off plus the explicit cancel at term end (no extended service term). */
   cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription>;
 
   /**

@@ -29,13 +29,14 @@ import type { Backend, BackendCapabilities, WriteOptions } from "../backends/bac
 import { type PartnerCenterCredentials, tokenSourceFor } from "./auth";
 import { describePartnerCenterFailure } from "./errors";
 import { ServerClock } from "./server-clock";
+import { endOfTermFromWire, withAutoRenew, withCancelAtTermEnd } from "../wire/est";
+import { graphSkuIndex, licenceUsageFromSkus } from "./usage";
 import {
   cartLineItemFor,
   customerFromWire,
   customTermEndDateFromWire,
   formatWireDate,
   isNceLicenceSubscription,
-  licenceUsageFromWire,
   offerKeyOf,
   parseBillingCycle,
   parseTerm,
@@ -161,8 +162,8 @@ export class PartnerCenterBackend implements Backend {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly newId: () => string;
   private catalog: Promise<Catalog> | undefined;
-  /** Offers by licence: Graph SKU id (lower case) and `part:` + part number, from the catalog's SKUs. */
-  private readonly licences = new Map<string, OfferKey>();
+  /** Graph SKU id / part number → offer, filled while the catalog loads (licence usage is keyed by Graph SKU id). */
+  private readonly graphSkus = new Map<string, OfferKey>();
 
   constructor(private readonly options: PartnerCenterBackendOptions) {
     this.name = options.name ?? "partner-center";
@@ -185,7 +186,7 @@ export class PartnerCenterBackend implements Backend {
       // subscribedskus is app+user only (reference §1.3).
       licenceUsage: this.tokens.delegated,
       // The Extended Service Term API shape is unconfirmed (reference §3.5): auto-renew off only.
-      cancelAtTermEnd: false,
+      cancelAtTermEnd: true,
       customTermEndDates: true,
       transitions: true,
       ...options.capabilities,
@@ -273,10 +274,10 @@ export class PartnerCenterBackend implements Backend {
     }
     const [items] = await Promise.all([
       this.collect<WireSubscribedSku>({ method: "GET", path: `/v1/customers/${enc(customerId)}/subscribedskus`, scope: customerId }),
-      // The catalog's SKUs say which offer a Graph SKU id stands for (read once per backend).
+      // Usage is keyed by Graph SKU id: the catalog SKUs' provisioningId maps it (./usage.ts; read once per backend).
       this.getCatalog(),
     ]);
-    return licenceUsageFromWire(items, (sku) => this.licences.get(sku.id.toLowerCase()) ?? (sku.skuPartNumber ? this.licences.get(`part:${sku.skuPartNumber.toUpperCase()}`) : undefined));
+    return licenceUsageFromSkus(items, this.graphSkus);
   }
 
   /** Read once per backend: products, SKUs and availabilities, merged with the price list. */
@@ -356,7 +357,14 @@ export class PartnerCenterBackend implements Backend {
   }
 
   setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.update(customerId, subscriptionId, options, (s) => (s.autoRenewEnabled === enabled ? null : { ...s, autoRenewEnabled: enabled }));
+    return this.update(customerId, subscriptionId, options, (s) => (s.autoRenewEnabled === enabled ? null : withAutoRenew(s, enabled)));
+  }
+
+  /** Mid-term term/billing change: PATCH `termDuration` / `billingCycle` ("Manage term duration and billing frequency"). */
+  changeTerm(customerId: string, subscriptionId: string, term: Term, billing: BillingCycle, options?: WriteOptions): Promise<ObservedSubscription> {
+    return this.update(customerId, subscriptionId, options, (s) =>
+      s.termDuration.toUpperCase() === term && s.billingCycle.toLowerCase() === billing ? null : { ...s, termDuration: term, billingCycle: billing },
+    );
   }
 
   scheduleRenewal(customerId: string, subscriptionId: string, instructions: RenewalInstructions, options?: WriteOptions): Promise<ObservedSubscription> {
@@ -382,9 +390,9 @@ export class PartnerCenterBackend implements Backend {
     return this.update(customerId, subscriptionId, options, (s) => (s.status.toLowerCase() === "deleted" ? null : { ...s, status: "deleted" }));
   }
 
-  /** Auto-renew off: the explicit cancel-at-term-end of the EST era has no confirmed API shape yet. */
+  /** Auto-renew off plus the explicit end-of-term cancellation; its request shape is isolated in `../wire/est.ts` (low confidence). */
   cancelAtTermEnd(customerId: string, subscriptionId: string, options?: WriteOptions): Promise<ObservedSubscription> {
-    return this.setAutoRenew(customerId, subscriptionId, false, options);
+    return this.update(customerId, subscriptionId, options, (s) => (endOfTermFromWire(s).endsAtTermEnd ? null : withCancelAtTermEnd(s)));
   }
 
   async transition(customerId: string, subscriptionId: string, request: TransitionRequest, options?: WriteOptions): Promise<TransitionResult> {
@@ -693,11 +701,9 @@ export class PartnerCenterBackend implements Backend {
             const availability = availabilities.find((a) => a.isPurchasable);
             if (!availability) return null;
             const key = `${product.id}:${sku.id}`;
-            const provisioningId = sku.dynamicAttributes?.provisioningId;
-            const part = sku.dynamicAttributes?.provisioningString;
-            if (provisioningId) this.licences.set(provisioningId.toLowerCase(), key);
-            if (part) this.licences.set(`part:${part.toUpperCase()}`, key);
             const extra = extras.get(key);
+            const graph = graphSkuIndex([{ offer: key, provisioningId: sku.dynamicAttributes?.provisioningId, skuPartNumber: sku.dynamicAttributes?.provisioningString }]);
+            for (const [id, offer] of graph) this.graphSkus.set(id, offer);
             const segment = availability.segment.toLowerCase() as Segment;
             return {
               offer: key,

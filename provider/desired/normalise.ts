@@ -1,5 +1,6 @@
 import type {
   BillingCycle,
+  BusinessSeatCapPolicy,
   DesiredCustomer,
   DesiredRenewal,
   DesiredState,
@@ -16,7 +17,7 @@ import { availabilityOf, guid, offerKey } from "./semantic";
 /** The document as the schema guarantees it (after validation, before defaults). */
 interface RawDocument {
   readonly version: 1;
-  readonly policy?: { readonly reductions?: ReductionPolicy; readonly removed?: RemovalPolicy };
+  readonly policy?: { readonly reductions?: ReductionPolicy; readonly businessSeatCap?: BusinessSeatCapPolicy; readonly removed?: RemovalPolicy };
   readonly customers: Readonly<Record<string, RawCustomer>>;
 }
 
@@ -62,7 +63,12 @@ export function normalise(
     ),
     source: source(["customers", key]),
   }));
-  return { version: 1, file, policy: { reductions: doc.policy?.reductions ?? "block", removed: doc.policy?.removed ?? "release" }, customers };
+  return {
+    version: 1,
+    file,
+    policy: { reductions: doc.policy?.reductions ?? "block", businessSeatCap: doc.policy?.businessSeatCap ?? "warn", removed: doc.policy?.removed ?? "release" },
+    customers,
+  };
 }
 
 function subscription(customer: string, key: string, s: RawSubscription, source: SourceLocation): DesiredSubscription {

@@ -114,6 +114,17 @@ export interface ObservedSubscription {
   readonly refundableLots: readonly SeatLot[];
   readonly scheduledRenewal: RenewalInstructions | null;
   readonly isTrial: boolean;
+  /**
+   * An explicit cancellation at term end is scheduled (Partner Center `scheduledActions`
+   * `TermEnd`/`Cancel`): the subscription ends with its term instead of moving to the extended
+   * service term. Absent: none known.
+   */
+  readonly endsAtTermEnd?: boolean;
+  /**
+   * The subscription is in Microsoft's extended service term (EST): billed monthly at the EST
+   * rate, cancellable any time with a prorated refund, until cancelled. Absent: not in EST.
+   */
+  readonly extendedServiceTerm?: boolean;
   /** Optimistic-concurrency tag; opaque. */
   readonly etag?: string;
   readonly orderId?: string;
@@ -144,6 +155,8 @@ export interface BackendCapabilities {
   readonly renewalQuantity?: boolean;
   /** Another offer for the next term can be scheduled. */
   readonly renewalOffer?: boolean;
+  /** A longer term or another billing frequency can be set mid-term, effective now (`change-term`); without, the plan blocks it with the backend named. */
+  readonly changeTerm?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +171,7 @@ export interface SourceLocation {
 }
 
 export type ReductionPolicy = "block" | "defer";
+export type BusinessSeatCapPolicy = "warn" | "block";
 
 /** What happens to a subscription whose entry left the YAML. */
 export type RemovalPolicy = "release" | "cancel";
@@ -166,6 +180,9 @@ export interface Policy {
   /** `block` (default): a decrease or cancel outside its window is a blocked step; `defer`: it
    *  becomes a renewal-time change instead. @default "block" */
   readonly reductions: ReductionPolicy;
+  /** `warn` (default): more than 300 seats across the Business family is a warning; `block`:
+   *  the step that crosses it is blocked. @default "warn" */
+  readonly businessSeatCap?: BusinessSeatCapPolicy;
   /** `release` (default): a removed entry's subscription is no longer managed and nothing is
    *  called; `cancel`: it is cancelled inside its window, otherwise ended at term end. @default "release" */
   readonly removed: RemovalPolicy;
@@ -264,6 +281,7 @@ export type Action =
   | "cancel"
   | "cancel-at-term-end"
   | "upgrade"
+  | "change-term"
   | "rename";
 
 export interface StepCost {
@@ -335,6 +353,8 @@ export type StepCall =
   | { readonly kind: "cancel" }
   | { readonly kind: "cancel-at-term-end" }
   | { readonly kind: "rename"; readonly friendlyName: string }
+  /** Mid-term: a longer term (starts a new term now) and/or another billing frequency. */
+  | { readonly kind: "change-term"; readonly term: Term; readonly billing: BillingCycle }
   | { readonly kind: "transition"; readonly request: TransitionRequest };
 
 export interface PlanSummary {

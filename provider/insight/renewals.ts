@@ -1,10 +1,11 @@
 import type { Catalog, DesiredSubscription, IsoDate, ObservedSubscription, OfferKey, RenewalInstructions, YamlEdit } from "../domain/types";
 import { compare, resolveCustomer } from "../plan/resolve";
-import { EST_START } from "../rules/extended-service-term";
+import { estEligible } from "../rules/renewal";
+import { estYearly } from "../rules/catalog";
 import { dayText, instantText, renewalAt } from "../domain/time";
-import { offerOf, yearlyCost } from "../rules/catalog";
 import { defaultRenewal, meaningfulSchedule, sameRenewal } from "../rules/renewal";
 import { describeEdits, plural } from "../rules/steps";
+import { offerOf, yearlyCost } from "../rules/catalog";
 import { assignedBySubscription } from "./usage";
 import { type Money, round2, type TenantCustomer } from "./types";
 
@@ -74,14 +75,9 @@ export interface Radar {
 /** Monthly-price uplift of an extended service term: +3 % on the monthly plan, +23 % when none exists. */
 export const EST_UPLIFT = { monthlyPlan: 0.03, noMonthlyPlan: 0.23 } as const;
 
-/** What `seats` seats cost a year in an extended service term; undefined when unpriced. */
+/** What `seats` seats cost a year in an extended service term; undefined when unpriced (the planner's own price, `rules/catalog`). */
 export function estAnnualCost(catalog: Catalog, offer: OfferKey, seats: number): number | undefined {
-  const prices = offerOf(catalog, offer)?.prices;
-  if (prices === undefined) return undefined;
-  const monthlyPlan = prices["P1M/monthly"];
-  if (monthlyPlan !== undefined) return monthlyPlan * (1 + EST_UPLIFT.monthlyPlan) * 12 * seats;
-  const base = prices["P1Y/monthly"] ?? (prices["P1Y/annual"] === undefined ? undefined : prices["P1Y/annual"] / 12);
-  return base === undefined ? undefined : base * (1 + EST_UPLIFT.noMonthlyPlan) * 12 * seats;
+  return estYearly(catalog, offer, seats);
 }
 
 export function radar(input: RadarInput): Radar {
@@ -125,7 +121,7 @@ export function radar(input: RadarInput): Radar {
       if (s.autoRenew) {
         const kind = s.isTrial ? "trial-conversion" : "renewal";
         entries.push({ ...base, date: at, kind, seats: renews.quantity, ...renewalText(subject, renews, kind), money: money(yearlyCost(catalog, renews, renews.quantity)), drift });
-      } else if (!s.isTrial && Date.parse(s.endDate) > Date.parse(EST_START)) {
+      } else if (estEligible(s) && s.endsAtTermEnd !== true) {
         entries.push({ ...base, date: at, kind: "extended-service-term", seats: s.quantity, ...estText(subject), money: money(estAnnualCost(catalog, s.offer, s.quantity)), drift });
       } else {
         const what = `${s.isTrial ? "the trial" : "the subscription"} ends: ${plural(s.quantity, "seat")} of ${productOf(catalog, s)} stop working`;

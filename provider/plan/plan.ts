@@ -14,6 +14,12 @@ import type {
 } from "../domain/types";
 import {
   AFTER_PURCHASE_RULES,
+  businessOver,
+  businessWarning,
+  EXTENDED_TERM_RULES,
+  inBusinessFamily,
+  type SeatPool,
+  TRIAL_RULES,
   FULL_UPGRADE_RULES,
   purchase,
   type PurchaseSubject,
@@ -47,8 +53,10 @@ export function plan(desired: DesiredState, observation: Observation, ctx: PlanC
     if (observed === undefined) throw new Error(`plan: customer ${customer.key} was not observed`);
     const resolved = resolveCustomer(customer, observed.subscriptions);
     const claimed = new Set<string>();
+    const seats = new SeatTally(observed.subscriptions, desired.policy.businessSeatCap ?? "warn");
     for (const entry of resolved) {
-      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx);
+      const outcome = planEntry(customer, entry, resolved, observed, observation.catalog, desired.policy, ctx, seats);
+      seats.record(entry, outcome.steps);
       steps.push(...outcome.steps);
       warnings.push(...outcome.warnings);
       const m = entry.match;
@@ -189,7 +197,17 @@ export function planRemovals(base: DesiredState, desired: DesiredState, observat
       const [resolvedEntry] = resolveCustomer(customer, [live]);
       if (resolvedEntry === undefined) continue;
       // Ending is always possible: outside the window, the end of the term is what `cancel` means.
-      const outcome = planMatched(customer, resolvedEntry, [resolvedEntry], live, { subscriptions: [live] }, observation.catalog, { reductions: "defer", removed: policy }, ctx);
+      const outcome = planMatched(
+        customer,
+        resolvedEntry,
+        [resolvedEntry],
+        live,
+        { subscriptions: [live] },
+        observation.catalog,
+        { reductions: "defer", removed: policy },
+        ctx,
+        new SeatTally([live], "warn"),
+      );
       const ran = outcome.steps.map((s) =>
         s.action === "cancel-at-term-end" ? { ...s, reason: `removed from the YAML; ${s.reason?.replace("policy.reductions: defer", "policy.removed: cancel") ?? ""}` } : s.action === "cancel" ? { ...s, reason: "removed from the YAML; policy.removed: cancel, inside the cancellation window" } : s,
       );
@@ -204,8 +222,13 @@ export function planRemovals(base: DesiredState, desired: DesiredState, observat
           : ran.some((s) => s.action === "cancel")
             ? line("cancel", `policy.removed: cancel: subscription ${live.id} is cancelled now, inside its cancellation window (open until ${instantText(until ?? "")})`)
             : ran.some((s) => s.action === "cancel-at-term-end")
-              ? line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); auto-renew is turned off, so it ends at term end on ${dayText(live.endDate)}`)
-              : line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); auto-renew is already off, so it ends at term end on ${dayText(live.endDate)}; nothing to call`),
+              ? line(
+                  "cancel-at-term-end",
+                  `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on ${dayText(live.endDate)}`,
+                )
+              : ran.some((s) => s.action === "disable-auto-renew")
+                ? line("cancel-at-term-end", `policy.removed: cancel: trial ${live.id} cannot be cancelled; auto-renew is turned off, so it lapses on ${dayText(live.endDate)} without converting`)
+                : line("cancel-at-term-end", `policy.removed: cancel: subscription ${live.id} cannot be cancelled any more (${closed}); it already ends at term end on ${dayText(live.endDate)}; nothing to call`),
       );
     }
   }
@@ -233,6 +256,7 @@ function planEntry(
   catalog: Catalog,
   policy: Policy,
   ctx: PlanContext,
+  seats: SeatTally,
 ): Outcome {
   const { desired, match } = entry;
   switch (match.kind) {
@@ -252,10 +276,10 @@ function planEntry(
       );
     }
     case "none":
-      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, ctx);
+      return desired.status === "cancelled" ? { steps: [], warnings: [] } : planPurchase(customer, entry, resolved, observed, catalog, policy, ctx, seats);
     case "id":
     case "friendlyName":
-      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, ctx);
+      return planMatched(customer, entry, resolved, match.observed, observed, catalog, policy, ctx, seats);
   }
 }
 
@@ -308,10 +332,13 @@ function planPurchase(
   catalog: Catalog,
   policy: Policy,
   ctx: PlanContext,
+  seats: SeatTally,
 ): Outcome {
   const { now } = ctx;
   const { desired } = entry;
+  const pool = seats.poolFor(null);
   const subject: PurchaseSubject = {
+    pool,
     customer: customer.key,
     tenantId: customer.tenantId,
     desired,
@@ -325,6 +352,8 @@ function planPurchase(
   };
   const bought = purchase.evaluate(subject);
   if (bought.timing === "blocked" || typeof bought.to !== "object" || bought.to === null) return { steps: [bought], warnings: [] };
+  const over = inBusinessFamily(desired.offer) ? businessOver(pool, desired.quantity) : null;
+  const capWarnings = over === null ? [] : [businessWarning({ customer: customer.key, desired }, over)];
   // The rest of the entry (auto-renew, renewal) applies to the subscription about to exist.
   const offer = offerOf(catalog, desired.offer);
   const fresh: ObservedSubscription = {
@@ -346,7 +375,8 @@ function planPurchase(
     scheduledRenewal: null,
     isTrial: false,
   };
-  return runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, ctx, undefined, undefined), [bought]);
+  const after = runRules(AFTER_PURCHASE_RULES, subjectOf(customer, entry, fresh, catalog, policy, ctx, undefined, undefined), [bought]);
+  return { steps: after.steps, warnings: [...capWarnings, ...after.warnings] };
 }
 
 function alignment(entry: ResolvedEntry, resolved: readonly ResolvedEntry[], observed: ObservedCustomer, ctx: PlanContext): PurchaseSubject["alignment"] {
@@ -379,11 +409,23 @@ function planMatched(
   catalog: Catalog,
   policy: Policy,
   ctx: PlanContext,
+  seats: SeatTally,
 ): Outcome {
   const upgrade = entry.upgrade && { ...entry.upgrade, eligibilities: observed.eligibilities?.[live.id] };
-  const subject = subjectOf(customer, entry, live, catalog, policy, ctx, assignedSeats(live, observed, resolved), upgrade);
+  const subject: Subject = {
+    ...subjectOf(customer, entry, live, catalog, policy, ctx, assignedSeats(live, observed, resolved), upgrade),
+    pool: seats.poolFor(live),
+  };
   const everySeat = entry.upgrade !== undefined && entry.upgrade.seats === entry.desired.quantity;
-  const rules = !everySeat ? SUBSCRIPTION_RULES : entry.upgrade?.state === "done" ? [] : FULL_UPGRADE_RULES;
+  const rules = live.extendedServiceTerm === true
+    ? EXTENDED_TERM_RULES
+    : !everySeat
+      ? live.isTrial
+        ? TRIAL_RULES
+        : SUBSCRIPTION_RULES
+      : entry.upgrade?.state === "done"
+        ? []
+        : FULL_UPGRADE_RULES;
   const planned = runRules(rules, subject, []);
   const result = subscriptionStatus.apply(subject, planned);
   return { ...result, steps: withDeadlines(result.steps, live, ctx.now) };
@@ -395,7 +437,9 @@ function planMatched(
  * each pass the guard and together leave users without a licence.
  */
 function assignedSeats(live: ObservedSubscription, observed: ObservedCustomer, resolved: readonly ResolvedEntry[]): number | undefined {
-  if (observed.usage === undefined) return undefined;
+  // Usage the backend could not map to this offer (its Graph SKU id unknown to the catalog) is
+  // unknown, never zero: the guard would otherwise be silently off.
+  if (observed.usage === undefined || !Object.prototype.hasOwnProperty.call(observed.usage, live.offer)) return undefined;
   const kept = (s: ObservedSubscription): number => {
     const r = resolved.find(({ match: m }) => (m.kind === "id" || m.kind === "friendlyName") && m.observed.id === s.id);
     if (r === undefined) return s.quantity;
@@ -451,6 +495,7 @@ function slot(step: PlanStep): number {
     case "adopt":
       return 0;
     case "upgrade":
+    case "change-term":
       return 1;
     case "increase-quantity":
       return 2;
@@ -474,4 +519,52 @@ function slot(step: PlanStep): number {
 
 function sortSteps(steps: readonly PlanStep[]): PlanStep[] {
   return steps.map((s, i) => ({ s, i })).sort((a, b) => slot(a.s) - slot(b.s) || a.i - b.i).map(({ s }) => s);
+}
+
+/**
+ * The customer's seats per offer as the plan's steps run, entry after entry (the order apply
+ * follows): Partner Center pools a product SKU's maximum on the tenant, and the Business family's
+ * licence terms cap its plans at 300 together. Seats leave the tally only when a step removes them
+ * now; renewal-time reductions still hold them until then.
+ */
+class SeatTally {
+  private readonly held = new Map<string, number>();
+
+  constructor(
+    live: readonly ObservedSubscription[],
+    private readonly businessSeatCap: "warn" | "block",
+  ) {
+    for (const s of live) if (s.status === "active") this.add(s.offer, s.quantity);
+  }
+
+  private add(offer: string, n: number): void {
+    this.held.set(offer, (this.held.get(offer) ?? 0) + n);
+  }
+
+  /** What the customer's other subscriptions hold, seen from `live` (null: a purchase). */
+  poolFor(live: ObservedSubscription | null): SeatPool {
+    const own = live !== null && live.status === "active" ? live : null;
+    const heldOf = (offer: string): number => (this.held.get(offer) ?? 0) - (own !== null && own.offer === offer ? own.quantity : 0);
+    let business = 0;
+    for (const [offer, n] of this.held) if (inBusinessFamily(offer)) business += n;
+    if (own !== null && inBusinessFamily(own.offer)) business -= own.quantity;
+    return { held: heldOf, businessHeld: business, businessSeatCap: this.businessSeatCap };
+  }
+
+  /** Count what the entry's steps change now. */
+  record(entry: ResolvedEntry, steps: readonly PlanStep[]): void {
+    const live = entry.match.kind === "id" || entry.match.kind === "friendlyName" ? entry.match.observed : null;
+    for (const step of steps) {
+      if (step.timing === "blocked" || step.timing === "at-renewal" || step.call === undefined) continue;
+      const call = step.call;
+      if (call.kind === "purchase") this.add(call.request.offer, call.request.quantity);
+      if (live === null || live.status !== "active") continue;
+      if (call.kind === "set-quantity" && typeof step.from === "number") this.add(live.offer, call.quantity - step.from);
+      if (call.kind === "cancel") this.add(live.offer, -live.quantity);
+      if (call.kind === "transition") {
+        this.add(live.offer, -call.request.quantity);
+        this.add(call.request.to, call.request.quantity);
+      }
+    }
+  }
 }

@@ -278,7 +278,8 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[0m` : s);
   const offer = namedOffer(options.offerNames);
   const t = terminalText;
-  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now}`;
+  // The instant without its milliseconds, so the header of a usual state file fits 80 columns.
+  const header = `seatplan plan against ${t(plan.backend)}${options.stateFile === undefined ? "" : ` (state file ${t(options.stateFile)})`} at ${plan.now.replace(/\.000Z$/, "Z")}`;
   const out: string[] = [...paragraph(header, width, "", "  "), ...paragraph(`${bold("Summary:")} ${summaryLine(plan)}`, width, "", "  ")];
   const blocked = plan.steps.filter((s) => s.timing === "blocked");
   if (blocked.length > 0) {
@@ -313,7 +314,7 @@ export function renderText(plan: Plan, options: RenderOptions = {}): string {
   if (changes.length === 0 && blocked.length === 0) out.push("", "No changes: the tenant matches the YAML.");
   const first = earliest(plan.steps);
   if (first !== undefined) {
-    out.push("", ...paragraph(t(`Apply before ${instant(first.deadline ?? "")} (${first.customer}/${first.subscription} ${first.action}); after that, plan again.`), width, ""));
+    out.push("", ...paragraph(t(`Apply before ${instant(first.deadline ?? "")} (${first.customer}/${first.subscription} ${first.action}); after that, plan again.`), width, "", "  "));
   }
   if (plan.removed !== undefined && plan.removed.length > 0) {
     out.push("", `Removed from the YAML (${plan.removed.length}):`, ...plan.removed.flatMap((r) => paragraph(t(removedNote(r)), width, "  ", "    ")));

@@ -8,7 +8,7 @@ export const addSeats: Rule = {
   rationale: "Seats can be added at any time; the new batch gets its own 7-day reduction window.",
   evaluate(subject, earlier) {
     const { observed, catalog } = subject;
-    if (subject.desired.status !== "active" || subject.quantity <= observed.quantity || earlier.some((s) => s.rule === "seat-limits")) return NOTHING;
+    if (subject.desired.status !== "active" || subject.quantity <= observed.quantity || earlier.some((s) => (s.rule === "seat-limits" || s.rule === "business-seat-cap"))) return NOTHING;
     const added = subject.quantity - observed.quantity;
     return {
       steps: [

@@ -22,7 +22,7 @@ export const assignedSeats: Rule = {
           warning(
             subject,
             "usage-unknown",
-            `the backend does not report assigned seats: make sure no more than ${lowest} seats of ${name} are assigned before the reduction`,
+            `assigned seats unknown (the backend does not report them for this offer): make sure no more than ${lowest} seats of ${name} are assigned before the reduction`,
           ),
         );
       }
@@ -46,7 +46,7 @@ export const assignedSeats: Rule = {
         ),
       );
     }
-    if (desired.status !== "active" || subject.quantity >= observed.quantity || subject.quantity >= assigned || earlier.some((s) => s.rule === "seat-limits")) {
+    if (desired.status !== "active" || subject.quantity >= observed.quantity || subject.quantity >= assigned || earlier.some((s) => (s.rule === "seat-limits" || s.rule === "business-seat-cap"))) {
       return { steps: [], warnings };
     }
     const step = makeStep(subject, {

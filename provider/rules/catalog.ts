@@ -1,4 +1,5 @@
-import type { BillingCycle, Catalog, CatalogOffer, OfferKey, StepCost, Term } from "../domain/types";
+import type { BillingCycle, Catalog, CatalogOffer, ObservedSubscription, OfferKey, StepCost, Term } from "../domain/types";
+import { estEligible } from "./renewal";
 
 /** What the rules read from the catalog: offers, annualised list prices, renewal paths. */
 
@@ -33,4 +34,37 @@ export function renewalOffers(catalog: Catalog, offer: OfferKey): readonly Offer
   const own = offerOf(catalog, offer);
   if (own === undefined) return [offer];
   return [offer, ...own.upgradesTo.filter((to) => offerOf(catalog, to)?.segment === own.segment)];
+}
+
+/** The EST price per seat and month (monthly term rate + 3 %, + 23 % without a monthly plan); undefined when unpriced. See estEligible in rules/renewal.ts. */
+export function estMonthlyPrice(catalog: Catalog, offer: OfferKey): number | undefined {
+  const o = offerOf(catalog, offer);
+  if (o === undefined) return undefined;
+  const monthly = o.prices["P1M/monthly"];
+  if (monthly !== undefined) return monthly * 1.03;
+  const annual = o.prices["P1Y/annual"];
+  const perMonth = annual !== undefined ? annual / 12 : o.prices["P1Y/monthly"];
+  return perMonth === undefined ? undefined : perMonth * 1.23;
+}
+
+/** What `seats` seats in EST cost per year. */
+export function estYearly(catalog: Catalog, offer: OfferKey, seats: number): number | undefined {
+  const monthly = estMonthlyPrice(catalog, offer);
+  return monthly === undefined ? undefined : monthly * 12 * seats;
+}
+
+/** What `seats` seats of the subscription cost per year as it is billed now: nothing for a trial, the EST rate in EST. */
+export function currentYearly(catalog: Catalog, observed: ObservedSubscription, seats: number): number | undefined {
+  if (observed.isTrial) return 0;
+  if (observed.extendedServiceTerm === true) return estYearly(catalog, observed.offer, seats);
+  return yearlyCost(catalog, observed, seats);
+}
+
+/**
+ * What follows the term when it does not renew: EST (priced) unless an explicit cancellation at
+ * term end is scheduled or the subscription is not eligible, then nothing.
+ */
+export function lapseYearly(catalog: Catalog, observed: ObservedSubscription, seats: number, cancelled: boolean): number | undefined {
+  if (cancelled || observed.endsAtTermEnd === true || !estEligible(observed)) return 0;
+  return estYearly(catalog, observed.offer, seats);
 }

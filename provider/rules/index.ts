@@ -15,7 +15,8 @@ import { renewalNeedsAutoRenew } from "./renewal-needs-auto-renew";
 import { renewalOverdue } from "./renewal-overdue";
 import { renewalSchedule } from "./renewal-schedule";
 import { rename } from "./rename";
-import { seatLimits } from "./seat-limits";
+import { businessSeatCap, seatLimits } from "./seat-limits";
+import { trialLocked } from "./trial";
 import { trialConversion } from "./trial-conversion";
 import type { Rule } from "./types";
 import { upgrade } from "./upgrade";
@@ -24,6 +25,7 @@ export const SUBSCRIPTION_RULES: readonly Rule[] = [
   midTermChange,
   upgrade,
   seatLimits,
+  businessSeatCap,
   assignedSeats,
   addSeats,
   reductionWindow,
@@ -38,6 +40,24 @@ export const SUBSCRIPTION_RULES: readonly Rule[] = [
   renewalOverdue,
 ];
 
+/**
+ * A trial: its seats, status and term are locked; it converts now (upgrade), at its end (auto-renew,
+ * renewal schedule), or lapses (Microsoft Learn, "Manage trials for new commerce").
+ */
+export const TRIAL_RULES: readonly Rule[] = [
+  trialLocked,
+  upgrade,
+  autoRenew,
+  renewalNeedsAutoRenew,
+  renewalSchedule,
+  rename,
+  trialConversion,
+  renewalOverdue,
+];
+
+/** A subscription in the extended service term: it can be cancelled (any time, prorated) or renamed; nothing else is documented. */
+export const EXTENDED_TERM_RULES: readonly Rule[] = [cancellationWindow, rename, extendedServiceTerm, renewalOverdue];
+
 /** An upgrade of every seat leaves the source empty: nothing but the upgrade applies to it. */
 export const FULL_UPGRADE_RULES: readonly Rule[] = [midTermChange, upgrade];
 
@@ -47,4 +67,5 @@ export const AFTER_PURCHASE_RULES: readonly Rule[] = [autoRenew, renewalNeedsAut
 export { purchase, type PurchaseSubject } from "./purchase";
 export { subscriptionStatus } from "./subscription-status";
 export { EST_START } from "./extended-service-term";
+export { businessOver, businessWarning, inBusinessFamily, type SeatPool } from "./seat-limits";
 export type { Rule, RuleResult, Subject, UpgradeSubject } from "./types";

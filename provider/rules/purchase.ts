@@ -1,6 +1,7 @@
 import type { BillingCycle, Catalog, DesiredSubscription, IsoDate, PlanStep, Term, YamlEdit } from "../domain/types";
-import { stableId } from "../domain/ids";
+import { businessOver, inBusinessFamily, poolReason, remainingFor, type SeatPool } from "./seat-limits";
 import { dayText, isoOf, termEnd } from "../domain/time";
+import { stableId } from "../domain/ids";
 import { costDelta, offerOf, yearlyCost } from "./catalog";
 import { withFix } from "./steps";
 
@@ -19,6 +20,8 @@ export interface PurchaseSubject {
    * buying again after one is a new purchase, not a replay of the one that was cancelled.
    */
   readonly ended: readonly string[];
+  /** The customer's other seats (pooled SKU maximum, Business family cap); undefined: not checked. */
+  readonly pool?: SeatPool;
 }
 
 interface Refusal {
@@ -120,13 +123,31 @@ function refuse(subject: PurchaseSubject): Refusal | null {
       callRefused: true,
     };
   }
-  if (desired.quantity < offer.minQuantity || desired.quantity > offer.maxQuantity) {
-    const bound = desired.quantity < offer.minQuantity ? offer.minQuantity : offer.maxQuantity;
+  if (desired.quantity < offer.minQuantity) {
+    const bound = offer.minQuantity;
     return {
       reason: `${offer.name} allows ${offer.minQuantity} to ${offer.maxQuantity} seats per subscription`,
       edits: [{ path: "quantity", value: bound }],
       purpose: "to stay within the SKU's seat limits",
       callRefused: true,
+    };
+  }
+  const remaining = remainingFor(offer, subject.pool);
+  if (desired.quantity > remaining) {
+    return {
+      reason: poolReason(offer, subject.pool, desired.quantity),
+      edits: remaining >= offer.minQuantity ? [{ path: "quantity", value: remaining }] : [{ path: "", value: null }],
+      purpose: remaining >= offer.minQuantity ? `to buy the ${remaining} seats that remain of the SKU's pooled maximum` : "(the SKU's pooled maximum is reached: nothing is left to buy)",
+      callRefused: true,
+    };
+  }
+  const over = subject.pool !== undefined && inBusinessFamily(desired.offer) ? businessOver(subject.pool, desired.quantity) : null;
+  if (over !== null && subject.pool?.businessSeatCap === "block") {
+    return {
+      reason: `${over.total} seats across the Business family (Basic, Standard, Premium, Apps for business) would pass the 300 Microsoft's licence terms allow per customer (policy.businessSeatCap: block)`,
+      edits: over.left >= offer.minQuantity ? [{ path: "quantity", value: over.left }] : [{ path: "", value: null }],
+      purpose: over.left >= offer.minQuantity ? `to stay within the ${over.left} seats left of the Business family's 300` : "(the Business family's 300 seats are taken)",
+      callRefused: false,
     };
   }
   if (subject.alignment !== undefined && "problem" in subject.alignment) {

@@ -13,6 +13,8 @@ export const reapplyRenewal: Rule = {
     const immediate = earlier.find(isImmediate);
     const scheduled = meaningfulSchedule(observed);
     if (immediate === undefined || scheduled === null || desired.status !== "active" || !desired.autoRenew) return NOTHING;
+    // A deferred reduction planned earlier schedules the renewal itself.
+    if (earlier.some((s) => s.rule === "reduction-window" && s.call?.kind === "schedule-renewal")) return NOTHING;
     const target = renewalTarget(subject, earlier);
     // A different target is scheduled by the renewal-schedule rule; none at all is what the wipe leaves.
     if (target === null || !sameRenewal(scheduled, target)) return NOTHING;

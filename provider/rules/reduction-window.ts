@@ -1,8 +1,8 @@
-import type { YamlEdit } from "../domain/types";
+import type { PlanStep, YamlEdit } from "../domain/types";
 import { renewalRefusal } from "./renewal-schedule";
 import { deferredReduction, renewalCost, renewalTarget } from "./renewal-target";
 import { dayText, instantText, renewalAt } from "../domain/time";
-import { costDelta, yearlyCost } from "./catalog";
+import { costDelta, offerOf, yearlyCost } from "./catalog";
 import { meaningfulSchedule, sameRenewal } from "./renewal";
 import { lastClosedWindow, refundableAt } from "./seats";
 import { isImmediate, makeStep, plural, withFix, withoutRenewal } from "./steps";
@@ -64,7 +64,7 @@ export const reductionWindow: Rule = {
   evaluate(subject, earlier) {
     const { observed, catalog, now } = subject;
     const target = subject.quantity;
-    if (subject.desired.status !== "active" || target >= observed.quantity || earlier.some((s) => s.rule === "seat-limits" || s.rule === "assigned-seats")) return NOTHING;
+    if (subject.desired.status !== "active" || target >= observed.quantity || earlier.some((s) => (s.rule === "seat-limits" || s.rule === "business-seat-cap") || s.rule === "assigned-seats")) return NOTHING;
     const removed = observed.quantity - target;
     const refundable = refundableAt(observed, now);
     const cost = costDelta(catalog, yearlyCost(catalog, observed, target), yearlyCost(catalog, observed, observed.quantity));
@@ -82,20 +82,40 @@ export const reductionWindow: Rule = {
           ? `the reduction window closed on ${instantText(closed)}`
           : "no seats are refundable now";
     if (deferredReduction(subject, earlier) !== undefined) {
-      const instructions = renewalTarget(subject, earlier);
-      if (instructions === null) return NOTHING;
-      if (!earlier.some(isImmediate) && sameRenewal(meaningfulSchedule(observed), instructions)) return NOTHING;
+      // The seats still refundable go now (their refund would be lost at renewal); the rest at renewal.
+      const steps: PlanStep[] = [];
+      const min = offerOf(catalog, observed.offer)?.minQuantity ?? 1;
+      const now = Math.min(refundable, observed.quantity - Math.max(target, min));
+      if (now > 0) {
+        const to = observed.quantity - now;
+        steps.push(
+          makeStep(subject, {
+            ...base,
+            to,
+            timing: "now",
+            reason: `${plural(now, "seat")} ${now === 1 ? "is" : "are"} still refundable: removed now; the other ${removed - now} at renewal (policy.reductions: defer)`,
+            cost: costDelta(catalog, yearlyCost(catalog, observed, to), yearlyCost(catalog, observed, observed.quantity)),
+            call: { kind: "set-quantity", quantity: to },
+          }),
+        );
+      }
+      const before = [...earlier, ...steps];
+      const instructions = renewalTarget(subject, before);
+      if (instructions === null) return { steps, warnings: [] };
+      if (!before.some(isImmediate) && sameRenewal(meaningfulSchedule(observed), instructions)) return { steps, warnings: [] };
       // The deferral is a renewal schedule: what the catalog refuses there is refused here too.
       const refusal = renewalRefusal(subject, instructions, earlier);
       const step = makeStep(subject, {
         ...base,
+        from: refusal === null ? observed.quantity - now : observed.quantity,
         timing: refusal === null ? "at-renewal" : "blocked",
         reason: withNote(refusal === null ? `${why}; policy.reductions: defer reduces at renewal` : `${why}, and it cannot be deferred: ${refusal.reason}`, note),
-        cost: renewalCost(subject, earlier, instructions),
+        cost: renewalCost(subject, before, instructions),
         call: { kind: "schedule-renewal", instructions },
         ...(refusal === null ? {} : withFix(refusal.edits, refusal.purpose)),
       });
-      return { steps: [step], warnings: [] };
+      // A refused deferral must not half-run: the seats stay until the YAML is fixed.
+      return { steps: refusal === null ? [...steps, step] : [step], warnings: [] };
     }
     const refused = makeStep(subject, { ...base, timing: "blocked", reason: withNote(why, note), cost, call: { kind: "set-quantity", quantity: target }, ...reductionFix(subject) });
     return { steps: [refused], warnings: [] };

@@ -3,7 +3,7 @@ import type { PlanStep, RenewalInstructions, YamlEdit } from "../domain/types";
 import { dayText, renewalAt } from "../domain/time";
 import { offerOf, renewalOffers } from "./catalog";
 import { defaultRenewal, meaningfulSchedule, renewalValue, sameRenewal } from "./renewal";
-import { isImmediate, makeStep, quantityAfter, withFix, withoutRenewal } from "./steps";
+import { isImmediate, makeStep, quantityAfter, warning, withFix, withoutRenewal } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /** `renewal:` becomes the subscription's scheduled next-term instructions (or clears them). */
@@ -16,8 +16,29 @@ export const renewalSchedule: Rule = {
     // A deferred reduction planned earlier already schedules this very target (or says why it cannot).
     if (earlier.some((s) => s.rule === "reduction-window" && s.call?.kind === "schedule-renewal")) return NOTHING;
     const target = renewalTarget(subject, earlier);
-    const wiped = earlier.some(isImmediate);
+    const immediate = earlier.find(isImmediate);
+    const wiped = immediate !== undefined;
     const current = wiped ? null : meaningfulSchedule(observed);
+    const live = meaningfulSchedule(observed);
+    if (wiped && target === null && live !== null) {
+      // The YAML has no renewal: block, yet the tenant has one that the immediate change deletes:
+      // that is a change of what renews (and of its cost), so it shows as a step of its own.
+      const when = dayText(renewalAt(observed.endDate));
+      const step = makeStep(subject, {
+        action: "clear-renewal",
+        timing: "at-renewal",
+        from: renewalValue(live),
+        to: null,
+        rule: renewalSchedule.id,
+        reason:
+          `${immediate.action} takes effect now and deletes the renewal scheduled for ${when} (${describeRenewal(live)}); ` +
+          "the YAML has no renewal: block, so it renews as it is — add renewal: to keep the scheduled change",
+        cost: renewalCost(subject, earlier, null),
+        call: { kind: "clear-renewal" },
+      });
+      const note = warning(subject, "renewal-wiped", `${immediate.action} deletes the renewal change scheduled for ${when} (${describeRenewal(live)}), and the YAML does not schedule it again`);
+      return { steps: [step], warnings: [note] };
+    }
     if (sameRenewal(current, target)) return NOTHING;
     const base = { timing: "at-renewal", rule: renewalSchedule.id, cost: renewalCost(subject, earlier, target) } as const;
     if (target === null) {
@@ -109,4 +130,8 @@ export function renewalRefusal(
     };
   }
   return null;
+}
+
+function describeRenewal(r: RenewalInstructions): string {
+  return `${r.quantity} seats, ${r.offer}, ${r.term}/${r.billing}`;
 }

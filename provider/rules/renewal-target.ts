@@ -1,8 +1,8 @@
 import type { PlanStep, RenewalInstructions, StepCost } from "../domain/types";
-import { costDelta, yearlyCost } from "./catalog";
-import { defaultRenewal, meaningfulSchedule, sameRenewal } from "./renewal";
+import { costDelta, lapseYearly, yearlyCost } from "./catalog";
+import { defaultRenewal, meaningfulSchedule, renewsAfter, sameRenewal } from "./renewal";
 import { refundableAt } from "./seats";
-import { isImmediate, quantityAfter } from "./steps";
+import { quantityAfter } from "./steps";
 import type { Subject } from "./types";
 
 /**
@@ -14,7 +14,7 @@ export function deferredReduction(subject: Subject, earlier: readonly PlanStep[]
   const { desired, observed, policy, now } = subject;
   if (policy.reductions !== "defer" || desired.status !== "active" || !desired.autoRenew) return undefined;
   if (desired.renewal?.quantity !== undefined || subject.quantity >= observed.quantity) return undefined;
-  if (earlier.some((s) => s.rule === "seat-limits" || s.rule === "assigned-seats")) return undefined;
+  if (earlier.some((s) => (s.rule === "seat-limits" || s.rule === "business-seat-cap") || s.rule === "assigned-seats")) return undefined;
   if (observed.quantity - subject.quantity <= refundableAt(observed, now)) return undefined;
   return subject.quantity;
 }
@@ -30,24 +30,39 @@ export function renewalTarget(subject: Subject, earlier: readonly PlanStep[]): R
   const { observed, desired } = subject;
   const after = quantityAfter(observed, earlier);
   const r = desired.renewal ?? {};
+  // What renews by default (a trial converts to a one-year term billed monthly).
+  const plain = renewsAfter(observed, earlier);
   const target: RenewalInstructions = {
     offer: r.offer ?? observed.offer,
-    term: r.term ?? observed.term,
-    billing: r.billing ?? observed.billing,
+    term: r.term ?? plain.term,
+    billing: r.billing ?? plain.billing,
     quantity: r.quantity ?? deferredReduction(subject, earlier) ?? after,
   };
-  return sameRenewal(target, defaultRenewal(observed, after)) ? null : target;
+  return sameRenewal(target, plain) ? null : target;
 }
 
 /**
- * Change of the yearly cost after the renewal when `target` replaces what would renew without
- * the step: the scheduled instructions (unless an earlier immediate change wiped them), else the
- * subscription as it is.
+ * The yearly cost after the renewal as things stand before this step: what the tenant does at
+ * term end without the plan (renew as scheduled, move into the extended service term, or end),
+ * plus the deltas of the steps planned before this one (they persist). Each renewal-time step is
+ * priced against it, so the steps of a subscription add up to what its bill becomes — a schedule
+ * an immediate change deletes included.
  */
+export function renewalBaseline(subject: Subject, earlier: readonly PlanStep[]): number | undefined {
+  const { observed, catalog } = subject;
+  let control: number | undefined;
+  if (observed.id === "") control = 0; // about to be bought: nothing without the plan
+  else if (observed.autoRenew) {
+    const renewing = meaningfulSchedule(observed) ?? defaultRenewal(observed, observed.quantity);
+    control = yearlyCost(catalog, renewing, renewing.quantity);
+  } else control = lapseYearly(catalog, observed, observed.quantity, false);
+  if (control === undefined) return undefined;
+  return earlier.reduce((sum, s) => (s.timing === "blocked" || s.subscription !== subject.desired.key ? sum : sum + (s.cost?.annualDelta ?? 0)), control);
+}
+
+/** Change of the yearly cost after the renewal when `target` (null: the plain renewal) is what renews. */
 export function renewalCost(subject: Subject, earlier: readonly PlanStep[], target: RenewalInstructions | null): StepCost | null {
   const { observed, catalog } = subject;
-  const plain = defaultRenewal(observed, quantityAfter(observed, earlier));
-  const baseline = (!earlier.some(isImmediate) && meaningfulSchedule(observed)) || plain;
-  const after = target ?? plain;
-  return costDelta(catalog, yearlyCost(catalog, after, after.quantity), yearlyCost(catalog, baseline, baseline.quantity));
+  const after = target ?? renewsAfter(observed, earlier);
+  return costDelta(catalog, yearlyCost(catalog, after, after.quantity), renewalBaseline(subject, earlier));
 }

@@ -10,7 +10,7 @@ export function plural(n: number, word: string): string {
 
 /** True for calls that take effect immediately (and so wipe scheduled renewal changes). */
 export function isImmediate(step: PlanStep): boolean {
-  return step.timing !== "blocked" && (step.call?.kind === "set-quantity" || step.call?.kind === "transition");
+  return step.timing !== "blocked" && (step.call?.kind === "set-quantity" || step.call?.kind === "transition" || step.call?.kind === "change-term");
 }
 
 /** The seat count the subscription has once the earlier steps ran. */

@@ -69,6 +69,9 @@ function keepLive(subject: Subject, step: PlanStep): YamlEdit[] {
     case "reduction-window":
     case "assigned-seats":
     case "seat-limits":
+    case "business-seat-cap":
+    case "trial-locked":
+    case "extended-service-term":
       return [{ path: "quantity", value: observed.quantity - (subject.quantity - desired.quantity) }];
     case "auto-renew":
       return [{ path: "autoRenew", value: observed.autoRenew }];

@@ -8,6 +8,7 @@ import type {
   Policy,
   TransitionEligibility,
 } from "../domain/types";
+import type { SeatPool } from "./seat-limits";
 
 /**
  * Everything a rule may look at for one YAML entry matched to one live subscription. Built by
@@ -28,6 +29,8 @@ export interface Subject {
   readonly quantity: number;
   /** Seats assigned to users for this offer in the tenant; undefined when the backend does not say. */
   readonly assignedSeats: number | undefined;
+  /** The customer's other seats, for the pooled SKU maximum and the Business family cap; undefined: not known (no pooled checks). */
+  readonly pool?: SeatPool;
   /** The entry's `upgrade:`, resolved against the tenant; undefined without one. */
   readonly upgrade: UpgradeSubject | undefined;
   /** The backend's name (named in a downgrade's reason); absent in rule tests. */

@@ -1,13 +1,14 @@
 import type { StepValue, YamlEdit } from "../domain/types";
+import { poolReason, remainingFor } from "./seat-limits";
 import { dayText } from "../domain/time";
-import { costDelta, yearlyCost } from "./catalog";
+import { costDelta, currentYearly, offerOf, yearlyCost } from "./catalog";
 import { makeStep, withFix } from "./steps";
 import { NOTHING, type Rule, type Subject } from "./types";
 
 /**
  * `upgrade:` transitions seats to a higher offer now, irreversibly: only to a target the backend
- * lists as eligible, acknowledged in the YAML, and into an existing subscription only when that
- * one ends no earlier than the source (the merged seats keep their commitment).
+ * lists as eligible, acknowledged in the YAML, within the target SKU's pooled maximum, and into an
+ * existing subscription only when Partner Center's eligibility lists it as a merge target.
  */
 export const upgrade: Rule = {
   id: "upgrade",
@@ -25,7 +26,7 @@ export const upgrade: Rule = {
     const cost = costDelta(
       catalog,
       yearlyCost(catalog, { offer: u.to, term: renewsAs.term, billing: renewsAs.billing }, seats),
-      yearlyCost(catalog, observed, seats),
+      currentYearly(catalog, observed, seats),
     );
     // `from` is the source as it is (its seats let the executor verify the move); `to` what moves where.
     const from: StepValue = { offer: observed.offer, quantity: observed.quantity };
@@ -116,19 +117,32 @@ function refuse(subject: Subject): Refusal | null {
       ...refused,
     };
   }
+  // Partner Center pools the target SKU's maximum on the tenant (a merge target's seats included).
+  const targetOffer = offerOf(subject.catalog, u.to);
+  if (targetOffer !== undefined && resolved.seats > remainingFor(targetOffer, subject.pool)) {
+    const remaining = remainingFor(targetOffer, subject.pool);
+    return {
+      reason: poolReason(targetOffer, subject.pool, resolved.seats),
+      edits: remaining > 0 ? [{ path: "upgrade.quantity", value: remaining }] : [{ path: "upgrade", value: null }],
+      purpose: remaining > 0 ? `to upgrade the ${remaining} seats that remain of the target SKU's pooled maximum` : "to keep the subscription as it is (the target SKU has no seats left)",
+      ...refused,
+    };
+  }
   if (resolved.into === undefined) return null;
   const into = resolved.into.observed;
   if (into === null) return { reason: `upgrade.into names ${resolved.into.key}, which does not exist yet`, ...withoutInto, ...plannerOnly };
-  if (into.offer !== u.to) return { reason: `upgrade.into names ${resolved.into.key}, which is ${into.offer}, not ${u.to}`, ...withoutInto, ...refused };
-  if (Date.parse(into.endDate) < Date.parse(observed.endDate)) {
+  // Whether seats may merge into it (status, end date, seats left) is Partner Center's answer:
+  // transitionEligibilities' subscriptionEligibilities, read as it is.
+  const target = eligibility.into.find((t) => t.subscriptionId === into.id);
+  if (target === undefined) {
     return {
-      reason: `upgrade.into names ${resolved.into.key}, which ends on ${dayText(into.endDate)}, before this subscription (${dayText(observed.endDate)})`,
+      // Named: CloudCockpit lists only the targets a merge is possible into, without Partner Center's reasons.
+      reason: `the ${subject.backend === undefined ? "" : `${subject.backend} `}backend does not list ${resolved.into.key} (${into.offer}, ${into.status}) among the subscriptions this upgrade can merge into`,
       ...withoutInto,
       ...refused,
     };
   }
-  const target = eligibility.into.find((t) => t.subscriptionId === into.id);
-  if (target !== undefined && !target.isEligible) {
+  if (!target.isEligible) {
     const errors = target.errors.length ? `: ${target.errors.join("; ")}` : "";
     return { reason: `the backend refuses merging into ${resolved.into.key}${errors}`, ...withoutInto, ...refused };
   }

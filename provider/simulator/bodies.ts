@@ -93,6 +93,10 @@ export const SUBSCRIPTION_BODY: Shape = {
   refundOptions: true,
   refundableQuantity: true,
   scheduledNextTermInstructions: NEXT_TERM,
+  // End-of-term actions of the EST era (commerce/est.ts; shape from client code, low confidence).
+  scheduledActions: true,
+  // Simulator extension: rendered on subscriptions in the extended service term, read-only.
+  extendedServiceTerm: true,
   nextChargeInstructions: true,
   promotionId: true,
   migratedFromSubscriptionId: true,

@@ -33,10 +33,14 @@ export interface CatalogEntry {
   readonly skuPartNumber?: string;
 }
 
-const BUSINESS_FAMILIES = new Set(["business", "apps", "teams"]);
+/** Products whose SKU maximum is 300 ("Offer limits in new commerce"): the Business plans and Teams Essentials. */
+const CAPPED_300 = new Set(["CFQ7TTC0LH18", "CFQ7TTC0LDPB", "CFQ7TTC0LCHC", "CFQ7TTC0LH1G"]);
+const CAPPED_FAMILIES = new Set(["teams"]);
 /**
- * Microsoft caps Business plans at 300 seats per customer; the simulator applies it as the SKU's
- * `maximumQuantity`, i.e. per subscription (two subscriptions of one plan may hold 300 each).
+ * The SKU's `maximumQuantity`. Partner Center pools it on the customer tenant across every
+ * subscription of the SKU (403 800088, enforced by the commerce context's `checkPool`); the
+ * licence terms' 300 across the whole Business family is not an API rule, so only the planner
+ * speaks of it (`policy.businessSeatCap`).
  */
 export const BUSINESS_MAX_SEATS = 300;
 export const DEFAULT_MAX_SEATS = 50_000;
@@ -83,7 +87,7 @@ export function offerFromEntry(entry: CatalogEntry): SimCatalogOffer {
     prices,
     upgradesTo: [...entry.upgradesTo],
     minQuantity: entry.minQuantity ?? 1,
-    maxQuantity: entry.maxQuantity ?? (BUSINESS_FAMILIES.has(entry.family) ? BUSINESS_MAX_SEATS : DEFAULT_MAX_SEATS),
+    maxQuantity: entry.maxQuantity ?? (CAPPED_300.has(entry.productId) || CAPPED_FAMILIES.has(entry.family) ? BUSINESS_MAX_SEATS : DEFAULT_MAX_SEATS),
     terms: entry.terms ? [...entry.terms] : termsFromPrices(entry.prices),
     ...(entry.provisioningId !== undefined ? { provisioningId: entry.provisioningId } : {}),
     ...(entry.skuPartNumber !== undefined ? { skuPartNumber: entry.skuPartNumber } : {}),

@@ -7,6 +7,7 @@ import type {
   WireTransition,
   WireTransitionEligibility,
 } from "../wire/partner-center";
+import { billing, type Billing } from "./commerce/billing";
 import { CommerceContext } from "./commerce/context";
 import { customTermEndDates } from "./commerce/coterm";
 import { renderCustomer } from "./commerce/customers";
@@ -132,6 +133,11 @@ export class Commerce extends CommerceContext {
   /** See {@link transition}. */
   transition(customerId: string, subscriptionId: string, body: unknown): WireTransition {
     return transition(this, customerId, subscriptionId, body);
+  }
+
+  /** The annualised run rate per subscription (`GET /_sim/billing`). */
+  billing(customerId: string): Billing {
+    return billing(this, customerId);
   }
 
   listTransitions(customerId: string, subscriptionId: string, operationId?: string): WireTransition[] {

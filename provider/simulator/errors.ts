@@ -91,6 +91,12 @@ export const CODES = {
   tooManyRequests: "TooManyRequests",
   /** 400: `MS-RequestId` reused for a different operation. */
   requestIdReused: "RequestIdReused",
+  /** 400: trials cannot change their licence count, status or term ("Trial terms can't be changed"). */
+  trialLocked: "800107",
+  /** 400: a change other than cancelling to a subscription in the extended service term (undocumented; refused). */
+  extendedServiceTerm: "ExtendedServiceTerm",
+  /** 403: more seats than the product SKU's pooled maximum on the customer tenant. */
+  seatCap: "800088",
   /** 404: no such route. */
   notFound: "NotFound",
 } as const;

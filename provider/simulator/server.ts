@@ -85,7 +85,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       return send(res, answer.status, { "Cache-Control": "no-store" }, answer.body);
     }
 
-    if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res);
+    if (url.pathname.startsWith("/_sim/")) return admin(method, url.pathname, raw, res, url.searchParams);
 
     // The CloudCockpit API on the same engine (design §8): its own routes, token route and shapes.
     if (/^\/cloudcockpit(\/|$)/i.test(url.pathname)) {
@@ -116,7 +116,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     send(res, response.status, response.headers, response.body, bom);
   }
 
-  async function admin(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
+  async function admin(method: string, path: string, raw: string, res: ServerResponse, query: URLSearchParams): Promise<void> {
     let body: unknown;
     try {
       body = raw === "" ? {} : parseJsonText(raw);
@@ -146,6 +146,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
           return send(res, 200, {}, service.catalog());
         case "GET /_sim/state":
           return send(res, 200, {}, service.snapshot());
+        case "GET /_sim/billing":
+          return send(res, 200, {}, await service.billing(query.get("customer")));
         case "GET /_sim/pending":
           return send(res, 200, {}, service.pending());
         case "POST /_sim/settle":
@@ -155,7 +157,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
             res,
             404,
             {},
-            faultBody(CODES.notFound, `No such admin route: ${route}; see docs/simulator.md (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state, /_sim/pending, /_sim/settle)`),
+            faultBody(CODES.notFound, `No such admin route: ${route}; see docs/simulator.md (/_sim/clock, /_sim/faults, /_sim/requests, /_sim/catalog, /_sim/state, /_sim/pending, /_sim/settle, /_sim/billing)`),
           );
       }
     } catch (e) {

@@ -4,6 +4,7 @@ import type { Catalog } from "../domain/types";
 import { addIsoDuration, DAY_MS, parseInstant, utcMs } from "./dates";
 import { domainCatalog } from "./catalog";
 import { demoState } from "./demo";
+import type { Billing } from "./commerce/billing";
 import { catalogOf, Commerce, type SubscribedSkuIds } from "./engine";
 import { CODES, faultBody, SimError } from "./errors";
 import { RateLimiter } from "./ratelimit";
@@ -50,8 +51,9 @@ export interface SimulatorServiceOptions {
   readonly asyncMs?: number;
   /**
    * What `subscribedskus` reports as `productSku.id`: `graph` (the Entra/Graph SKU id, as Partner
-   * Center) or `offer` (the catalog's `PRODUCT:SKU`, what seatplan's client maps usage by today).
-   * @default "offer"
+   * Center; the client maps it through the catalog's `provisioningId`) or `offer` (the catalog's
+   * `PRODUCT:SKU`, as older simulators did).
+   * @default "graph"
    */
   readonly subscribedSkuIds?: SubscribedSkuIds;
 }
@@ -111,7 +113,7 @@ export class SimulatorService {
     this.logLimit = options.requestLogLimit ?? 50_000;
     this.replayLimit = options.replayLimit ?? 1000;
     this.asyncMs = options.asyncMs ?? 0;
-    this.subscribedSkuIds = options.subscribedSkuIds ?? "offer";
+    this.subscribedSkuIds = options.subscribedSkuIds ?? "graph";
     this.limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, this.realNow);
     this.store = new StateStore(options.statePath, {
       ...(options.createIfMissing === false ? {} : { initial: () => demoState(this.realNow()) }),
@@ -420,6 +422,25 @@ export class SimulatorService {
       return true;
     });
     return new Date(target).toISOString();
+  }
+
+  /**
+   * What the simulator bills one customer at the simulated `now` (`GET /_sim/billing?customer=ID`):
+   * the annualised run rate per subscription, extended service terms included. Renewals due are
+   * processed first, as on every read.
+   */
+  async billing(customerId: unknown): Promise<Billing> {
+    if (typeof customerId !== "string" || customerId === "") {
+      throw new SimError(400, CODES.invalidInput, "Invalid request input: name the customer: GET /_sim/billing?customer=<tenant id>");
+    }
+    let result: Billing | undefined;
+    await this.store.update((state) => {
+      const engine = this.engine(state);
+      if (engine.hasCustomer(customerId)) engine.processRenewals(customerId);
+      result = engine.billing(customerId);
+      return engine.changed;
+    });
+    return result as Billing;
   }
 
   requests(): RequestLogEntry[] {

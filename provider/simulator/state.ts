@@ -125,6 +125,10 @@ export interface SimSubscription {
   cancellationAllowedUntilDate?: string | null;
   scheduledNextTermInstructions?: WireScheduledNextTermInstructions | null;
   isTrial?: boolean;
+  /** Extension: an explicit cancellation at term end is scheduled (rendered as `scheduledActions`). */
+  cancelAtTermEnd?: boolean;
+  /** Extension: the subscription is in the extended service term (billed monthly at the EST rate). */
+  extendedServiceTerm?: boolean;
   orderId?: string;
   attributes?: { objectType?: string; etag?: string };
   /**

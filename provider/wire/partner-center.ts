@@ -1,11 +1,11 @@
 import { BackendError } from "../domain/errors";
+import { endOfTermFromWire } from "./est";
 import type {
   BillingCycle,
   CatalogItemId,
   Customer,
   CustomTermEndDate,
   IsoDate,
-  LicenceUsage,
   ObservedSubscription,
   OfferKey,
   RenewalInstructions,
@@ -136,11 +136,26 @@ export interface WireSubscription {
   readonly refundableQuantity?: WireRefundableQuantity;
   readonly scheduledNextTermInstructions?: WireScheduledNextTermInstructions | null;
   readonly isTrial?: boolean;
+  /** End-of-term actions (EST era); read and written only through `./est.ts`. */
+  readonly scheduledActions?: readonly WireScheduledAction[] | null;
+  /** Simulator extension: the subscription is in the extended service term (see `./est.ts`). */
+  readonly extendedServiceTerm?: boolean;
   readonly orderId?: string;
   readonly productType?: { readonly id: string; readonly displayName: string };
   readonly contractType?: string;
   readonly links?: WireLinks;
   readonly attributes?: WireAttributes;
+}
+
+/**
+ * One end-of-term action (`scheduledActions[]`), as third-party client code of 2026 spells it
+ * (pliancy/microsoft-partnercenter-node): cancel at term end is `{scheduleType: "TermEnd",
+ * actionType: "Cancel"}`. No Microsoft developer page confirms the shape (confidence low).
+ */
+export interface WireScheduledAction {
+  readonly scheduleType: string;
+  readonly actionType: string;
+  readonly effectiveDate?: string;
 }
 
 /** The `productType` Partner Center reports for licence-based new-commerce subscriptions. */
@@ -323,6 +338,7 @@ export interface WireSku {
     readonly provisioningId?: string;
     readonly provisioningString?: string;
     readonly upgradeTargetOffers?: readonly string[];
+    readonly [key: string]: unknown;
   };
   readonly attributes: WireAttributes;
 }
@@ -500,6 +516,7 @@ export function subscriptionFromWire(json: WireSubscription, customerId: string)
       ? renewalInstructionsFromWire(json.scheduledNextTermInstructions, context)
       : null,
     isTrial: json.isTrial === true,
+    ...endOfTermFromWire(json),
   };
   return {
     ...observed,
@@ -536,26 +553,6 @@ export function customTermEndDateFromWire(json: WireCustomTermEndDate): CustomTe
     date: parseWireDate(json.allowedCustomTermEndDate, "a custom term end date"),
     cotermSubscriptionIds: [...(json.cotermSubscriptionIds ?? [])],
   };
-}
-
-/**
- * Seats assigned to users per `PRODUCT:SKU`. Partner Center reports each licence by its
- * Graph SKU id (`productSku.id`) and part number (`skuPartNumber`): `offerOf` turns those into the
- * offer (through the catalog's `provisioningId`); an id that is already `PRODUCT:SKU` is taken as
- * it is; a licence no offer is known for is left out.
- */
-export function licenceUsageFromWire(
-  items: readonly WireSubscribedSku[],
-  offerOf: (sku: WireSubscribedSku["productSku"]) => OfferKey | undefined = () => undefined,
-): LicenceUsage {
-  const usage: Record<OfferKey, number> = {};
-  for (const item of items) {
-    const id = item.productSku.id;
-    const key = splitCatalogItemId(id)?.availabilityId === null ? id : offerOf(item.productSku);
-    if (key === undefined) continue;
-    usage[key] = (usage[key] ?? 0) + item.consumedUnits;
-  }
-  return usage;
 }
 
 /** The `{code, description}` of an error body, or null when the body is not one. */

@@ -104,7 +104,7 @@ describe("parseDesired on a valid file", () => {
     const expected: DesiredState = {
       version: 1,
       file,
-      policy: { reductions: "block", removed: "release" },
+      policy: { reductions: "block", businessSeatCap: "warn", removed: "release" },
       customers: [
         {
           key: "rockit",
@@ -173,6 +173,14 @@ describe("parseDesired on a valid file", () => {
     expect(parseDesired(text, file)).toEqual({ state: expected, issues: [] });
   });
 
+  it("reads policy.businessSeatCap (warn by default, block on request) and refuses other values", () => {
+    const text = (cap: string): string => `version: 1\npolicy:\n  businessSeatCap: ${cap}\ncustomers: {}\n`;
+    expect(parseDesired(text("block"), "licences.yaml").state?.policy).toEqual({ reductions: "block", businessSeatCap: "block", removed: "release" });
+    const refused = parseDesired(text("never"), "licences.yaml");
+    expect(refused.state).toBeUndefined();
+    expect(refused.issues.map((x) => x.path)).toEqual(["policy.businessSeatCap"]);
+  });
+
   it("keeps an explicit reductions policy and accepts a customer without subscriptions", () => {
     const text = lines(
       "version: 1",
@@ -186,7 +194,7 @@ describe("parseDesired on a valid file", () => {
     expect(parseDesired(text, "l.yaml").state).toEqual({
       version: 1,
       file: "l.yaml",
-      policy: { reductions: "defer", removed: "release" },
+      policy: { reductions: "defer", businessSeatCap: "warn", removed: "release" },
       customers: [{ key: "northwind", tenantId: "6b9f0d6a-3c1e-4c59-9a0e-2f7c1d8a4b21", subscriptions: [], source: { file: "l.yaml", line: 5, column: 3 } }],
     });
   });

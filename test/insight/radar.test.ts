@@ -43,7 +43,8 @@ function entriesFor(s: ObservedSubscription, usage: Record<string, number> | nul
 describe("renewal radar (pure)", () => {
   it.each([
     ["a renewal with auto-renew on", live({}), "renewal", 720],
-    ["a trial with auto-renew on", live({ isTrial: true, term: "P1M", billing: "monthly", endDate: "2026-12-10T00:00:00.000Z" }), "trial-conversion", 864],
+    // A trial converts to P1Y billed monthly (6.30 a month here), not to its trial term.
+    ["a trial with auto-renew on", live({ isTrial: true, term: "P1M", billing: "monthly", endDate: "2026-12-10T00:00:00.000Z" }), "trial-conversion", 756],
     // Auto-renew off on a term ending after 2026-05-04: monthly price 7.20 + 3 %, 12 months, 10 seats.
     ["auto-renew off after 2026-05-04", live({ autoRenew: false }), "extended-service-term", 889.92],
   ] as const)("%s", (_, s, kind, money) => {
@@ -55,7 +56,7 @@ describe("renewal radar (pure)", () => {
 
   it("lists a trial that will not convert, or a term ending by 2026-05-04, as an expiry with the YAML that keeps it", () => {
     const [trial] = entriesFor(live({ isTrial: true, autoRenew: false, term: "P1M", billing: "monthly", endDate: "2026-12-10T00:00:00.000Z" }));
-    const [before] = entriesFor(live({ autoRenew: false, endDate: "2026-05-04T00:00:00.000Z" }), null, catalog, "2026-04-20T00:00:00.000Z");
+    const [before] = entriesFor(live({ autoRenew: false, endDate: "2026-05-03T00:00:00.000Z" }), null, catalog, "2026-04-20T00:00:00.000Z");
     for (const entry of [trial, before]) {
       expect([entry?.kind, entry?.hint, entry?.edits]).toEqual(["expiry", "set autoRenew: true to keep it", [{ path: "autoRenew", value: true }]]);
     }

@@ -47,7 +47,8 @@ const MODES = [
 ] as const;
 
 describe.each(MODES)("the rule table over Partner Center's REST API, %s", (_mode, asyncMs) => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_name, scenario: Scenario) => {
+  // Rows with a catalog of their own are left out: the partner-center backend prices from its own price list.
+  it.each(SCENARIOS.filter((s) => s.catalog === undefined).map((s) => [s.name, s] as const))("%s", async (_name, scenario: Scenario) => {
     const now = scenario.now ?? NOW;
     const desired = scenarioDesired(scenario);
     tenant = await Tenant.of(stateOf(scenario));

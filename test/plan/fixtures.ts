@@ -7,6 +7,8 @@ import { parseDesired } from "../../provider/desired";
 import type { DesiredState, DesiredSubscription, Plan, YamlEdit } from "../../provider/domain/types";
 import { observe } from "../../provider/observe";
 import { plan } from "../../provider/plan";
+import type { CatalogEntry } from "../../provider/simulator/catalog";
+import catalogJson from "../../provider/simulator/data/catalog.json";
 import type { SimState, SimSubscription } from "../../provider/simulator/state";
 
 /**
@@ -28,6 +30,13 @@ export const OFFERS = {
   entraP2: "CFQ7TTC0LFK5:0001",
 } as const;
 
+/** Graph SKU ids (the catalog's provisioningId) of the offers scenarios assign seats of. */
+export const GRAPH_SKU: Readonly<Record<string, string>> = Object.fromEntries(
+  (catalogJson.offers as readonly { productId: string; skuId: string; provisioningId?: string }[]).flatMap((o) =>
+    o.provisioningId ? [[`${o.productId}:${o.skuId}`, o.provisioningId]] : [],
+  ),
+);
+
 const AVAILABILITY: Readonly<Record<string, string>> = {
   [OFFERS.appsForBusiness]: "SIMAV0000004",
   [OFFERS.businessBasic]: "SIMAV0000001",
@@ -35,6 +44,7 @@ const AVAILABILITY: Readonly<Record<string, string>> = {
   [OFFERS.businessPremium]: "SIMAV0000003",
   [OFFERS.exchange1]: "SIMAV0000013",
   [OFFERS.exchange2]: "SIMAV0000014",
+  "CFQ7TTC0LGZT:0001": "SIMAV0000005",
 };
 
 /** A live subscription, in the few fields a scenario cares about. */
@@ -43,8 +53,8 @@ export interface LiveSpec {
   readonly offer: string;
   readonly friendlyName: string;
   readonly quantity: number;
-  readonly term: "P1M" | "P1Y";
-  readonly billing: "monthly" | "annual";
+  readonly term: "P1M" | "P1Y" | "P3Y";
+  readonly billing: "monthly" | "annual" | "triennial";
   readonly start: string;
   readonly end: string;
   readonly autoRenew?: boolean;
@@ -54,6 +64,10 @@ export interface LiveSpec {
   readonly lots?: readonly (readonly [number, string])[];
   readonly cancelUntil?: string;
   readonly scheduled?: { readonly offer: string; readonly term: string; readonly billing: string; readonly quantity: number };
+  /** In the extended service term (billed monthly at the EST rate). */
+  readonly est?: boolean;
+  /** An explicit cancellation at term end is scheduled. */
+  readonly cancelAtTermEnd?: boolean;
 }
 
 const WEEK_MS = 168 * 3_600_000;
@@ -148,6 +162,8 @@ export function simSubscription(spec: LiveSpec): SimSubscription {
         }
       : null,
     isTrial: spec.isTrial ?? false,
+    ...(spec.est === true ? { extendedServiceTerm: true } : {}),
+    ...(spec.cancelAtTermEnd === true ? { cancelAtTermEnd: true } : {}),
     seatLots: lots.map(([quantity, allowedUntilDateTime]) => ({ quantity, allowedUntilDateTime })),
   };
 }
@@ -159,6 +175,10 @@ export interface Scenario {
   /** Plan at this later instant than the tenant's clock (`--now`, or Partner Center's renewal lag); the tenant stays at `now`. */
   readonly planAt?: string;
   readonly policy?: "block" | "defer";
+  /** The simulator's catalog (state file `catalog`); absent: the built-in one. */
+  readonly catalog?: readonly CatalogEntry[];
+  /** `policy.businessSeatCap`; absent: the default (warn). */
+  readonly businessSeatCap?: "warn" | "block";
   readonly live: readonly LiveSpec[];
   /** Seats assigned to users, by offer. */
   readonly assigned?: Readonly<Record<string, number>>;
@@ -186,20 +206,23 @@ export function stateOf(s: Scenario): SimState {
     version: 1,
     now: s.now ?? NOW,
     settings: { cancellationWindowHours: 168 },
+    ...(s.catalog ? { catalog: [...s.catalog] } : {}),
     customers: [
       {
         id: TENANT,
         companyName: "Rockit",
         domain: "rockit.onmicrosoft.com",
-        assignedLicenses: { ...(s.assigned ?? {}) },
+        // The state file keys assigned seats by Graph SKU id, as Partner Center's subscribedskus does.
+        assignedLicenses: Object.fromEntries(Object.entries(s.assigned ?? {}).map(([offer, n]) => [GRAPH_SKU[offer] ?? offer, n])),
         subscriptions: s.live.map(simSubscription),
       },
     ],
   };
 }
 
-export function yamlOf(policy: "block" | "defer", entries: Readonly<Record<string, Entry>>): string {
-  return stringify({ version: 1, policy: { reductions: policy }, customers: { rockit: { tenantId: TENANT, subscriptions: entries } } });
+export function yamlOf(policy: "block" | "defer", entries: Readonly<Record<string, Entry>>, businessSeatCap?: "warn" | "block"): string {
+  const policies = businessSeatCap === undefined ? { reductions: policy } : { reductions: policy, businessSeatCap };
+  return stringify({ version: 1, policy: policies, customers: { rockit: { tenantId: TENANT, subscriptions: entries } } });
 }
 
 export function desiredOf(text: string): DesiredState {
@@ -227,6 +250,16 @@ export class Tenant {
   async plan(desired: DesiredState, at?: string): Promise<Plan> {
     const observation = await observe(desired, this.backend);
     return plan(desired, observation, { now: new Date(at ?? (await this.backend.now())), backend: this.backend.name });
+  }
+
+  /** What the simulator bills the customer per year as things stand (`GET /_sim/billing`). */
+  async billing(): Promise<number> {
+    return (await this.backend.service.billing(TENANT)).annualRunRate;
+  }
+
+  /** Move the simulated clock (renewals, expiries and extended service terms in between happen). */
+  async advanceTo(iso: string): Promise<void> {
+    await this.backend.service.setClock({ now: iso });
   }
 
   close(): void {
@@ -260,7 +293,7 @@ export function shape(p: Plan): ExpectedStep[] {
 
 /** The scenario's desired state: its YAML, parsed, then tweaked. */
 export function scenarioDesired(s: Scenario, entries: Readonly<Record<string, Entry>> = s.entries): DesiredState {
-  const state = desiredOf(yamlOf(s.policy ?? "block", entries));
+  const state = desiredOf(yamlOf(s.policy ?? "block", entries, s.businessSeatCap));
   return s.tweak ? s.tweak(state) : state;
 }
 

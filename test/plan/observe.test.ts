@@ -115,8 +115,8 @@ customers:
     expect(log()).not.toContain(`GET ${rockit}/subscribedskus`);
     const p = plan(desired, observed, { now: new Date(NOW), backend: "blind" });
     expect(p.warnings.filter((w) => w.code === "usage-unknown").map((w) => w.message)).toEqual([
-      "the backend does not report assigned seats: make sure no more than 4 seats of Microsoft 365 Business Basic are assigned before the reduction",
-      "the backend does not report assigned seats: make sure no more than 2 seats of Microsoft Teams Essentials are assigned before the reduction",
+      "assigned seats unknown (the backend does not report them for this offer): make sure no more than 4 seats of Microsoft 365 Business Basic are assigned before the reduction",
+      "assigned seats unknown (the backend does not report them for this offer): make sure no more than 2 seats of Microsoft Teams Essentials are assigned before the reduction",
     ]);
   });
 });

@@ -58,7 +58,7 @@ describe("plan with a base: removed entries", () => {
     const p = await planned(yaml("cancel", BOTH), yaml("cancel", { basic: entryOf(FRESH) }));
     expect(p.steps.map((s) => [s.subscription, s.action, s.timing, s.effectiveAt])).toEqual([["apps", "cancel-at-term-end", "at-renewal", "2026-12-29T00:00:00.000Z"]]);
     expect(p.removed?.[0]?.note).toBe(
-      `policy.removed: cancel: subscription ${APPS.id} cannot be cancelled any more (its cancellation window closed on 2026-01-05T00:00:00Z); auto-renew is turned off, so it ends at term end on 2026-12-28`,
+      `policy.removed: cancel: subscription ${APPS.id} cannot be cancelled any more (its cancellation window closed on 2026-01-05T00:00:00Z); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on 2026-12-28`,
     );
   });
 

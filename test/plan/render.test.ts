@@ -62,9 +62,9 @@ describe("plan renderers", () => {
         rockit: { annualDelta: sum(priced.filter((s) => s.customer === "rockit")), unpriced: 0 },
       },
     });
-    expect(plan.summary.cost.annualDelta).toBe(-611.28);
-    expect(renderText(plan)).toContain("Cost: −611.28 EUR a year (northwind −420.48, rockit −190.80); blocked steps not");
-    expect(renderMarkdown(plan, names)).toContain("**Cost:** −611.28 EUR a year (Northwind Traders −420.48, Rockit −190.80); blocked steps not counted");
+    expect(plan.summary.cost.annualDelta).toBe(871.92);
+    expect(renderText(plan)).toContain("Cost: +871.92 EUR a year (northwind +1062.72, rockit −190.80); blocked steps not");
+    expect(renderMarkdown(plan, names)).toContain("**Cost:** +871.92 EUR a year (Northwind Traders +1062.72, Rockit −190.80); blocked steps not counted");
   });
 
   it("renders design §4 JSON", async () => {

@@ -105,7 +105,7 @@ describe("provider host on the embedded simulator, configured through the stack 
 
     await host.delete(urn("rockit/teams-essentials"), DEMO_SUBSCRIPTIONS.teamsEssentials, { ...read.outputs, removed: "cancel" });
     expect(host.stdout).toContain(
-      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); auto-renew is turned off, so it ends at term end on 2026-12-10\n`,
+      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on 2026-12-10\n`,
     );
     expect((await (await openSimulator(statePath)).getSubscription(ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).autoRenew).toBe(false);
   });

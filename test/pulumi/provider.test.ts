@@ -423,7 +423,7 @@ describe("create, update, read and delete against the embedded simulator", () =>
     await provider.delete(DEMO_SUBSCRIPTIONS.teamsEssentials, olds);
     expect(await live(statePath, ROCKIT, DEMO_SUBSCRIPTIONS.teamsEssentials)).toEqual({ quantity: 4, status: "active", autoRenew: false });
     expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
-      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); auto-renew is turned off, so it ends at term end on 2026-12-10`,
+      `seatplan: rockit/teams-essentials: removed from the YAML: policy.removed: cancel: subscription ${DEMO_SUBSCRIPTIONS.teamsEssentials} cannot be cancelled any more (its cancellation window closed on 2026-11-18T00:00:00Z); it is cancelled at term end (auto-renew off with the explicit cancellation, so no extended service term follows) and ends on 2026-12-10`,
     ]);
   });
 });

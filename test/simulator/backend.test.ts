@@ -80,6 +80,27 @@ describe("the embedded backend", () => {
     );
   });
 
+  it("schedules and clears the renewal, cancels at term end explicitly, and auto-renew on drops that cancellation", async () => {
+    const id = DEMO_SUBSCRIPTIONS.appsForBusiness;
+    const scheduled = await backend.scheduleRenewal(rockit, id, { offer: "CFQ7TTC0LH1G:0001", term: "P1Y", billing: "annual", quantity: 1 });
+    expect(scheduled.scheduledRenewal).toEqual({ offer: "CFQ7TTC0LH1G:0001", term: "P1Y", billing: "annual", quantity: 1 });
+    expect((await backend.clearRenewal(rockit, id)).scheduledRenewal).toBeNull();
+    const ending = await backend.cancelAtTermEnd(northwind, DEMO_SUBSCRIPTIONS.businessStandard);
+    expect(ending).toMatchObject({ autoRenew: false, endsAtTermEnd: true });
+    const renewing = await backend.setAutoRenew(northwind, DEMO_SUBSCRIPTIONS.businessStandard, true);
+    expect(renewing.autoRenew).toBe(true);
+    expect(renewing.endsAtTermEnd).toBeUndefined();
+  });
+
+  it("reduces and cancels inside the window; a trial cannot be cancelled", async () => {
+    const reduced = await backend.setQuantity(northwind, DEMO_SUBSCRIPTIONS.businessStandard, 6);
+    expect(reduced).toMatchObject({ quantity: 6 });
+    const bought = await backend.purchase(northwind, { offer: "CFQ7TTC0LFLS:0002", quantity: 2, term: "P1Y", billing: "annual", friendlyName: "to-cancel", idempotencyKey: "buy-to-cancel" });
+    expect((await backend.cancel(northwind, bought.id)).status).toBe("deleted");
+    // A trial's status cannot change: it lapses with auto-renew off, or converts.
+    expect(await caught(backend.cancel(rockit, DEMO_SUBSCRIPTIONS.premiumTrial))).toMatchObject({ status: 400, code: "800107" });
+  });
+
   it("buys once per idempotency key", async () => {
     const request = { offer: "CFQ7TTC0LFLS:0002", quantity: 3, term: "P1Y" as const, billing: "annual" as const, friendlyName: "entra-p1", idempotencyKey: "buy-entra-1" };
     const first = await backend.purchase(rockit, request);

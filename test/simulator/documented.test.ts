@@ -227,12 +227,12 @@ describe("subscribedskus by Graph SKU id", () => {
   });
 });
 
-describe("subscribedskus in process (the transitional default)", () => {
-  it("reports the catalog's PRODUCT:SKU as productSku.id with Graph's part number, whichever way assignedLicenses is keyed", async () => {
+describe("subscribedskus in process (the default: Graph SKU ids, as Partner Center)", () => {
+  it("reports the Graph SKU id as productSku.id with Graph's part number, whichever way assignedLicenses is keyed", async () => {
     sim.load(state(NOW, [customer([subscription(FRESH)], { assignedLicenses: { "3B555118-DA6A-4418-894F-7DF1E2096870": 2 } })]));
     const res = await sim.call<{ items: { productSku: unknown; consumedUnits: number }[] }>("GET", `/v1/customers/${CUSTOMER}/subscribedskus`);
     expect(res.body.items.map((i) => [i.productSku, i.consumedUnits])).toEqual([
-      [{ id: "CFQ7TTC0LH18:0001", name: "Microsoft 365 Business Basic", skuPartNumber: "O365_BUSINESS_ESSENTIALS", targetType: "User" }, 2],
+      [{ id: "3b555118-da6a-4418-894f-7df1e2096870", name: "Microsoft 365 Business Basic", skuPartNumber: "O365_BUSINESS_ESSENTIALS", targetType: "User" }, 2],
     ]);
   });
 });

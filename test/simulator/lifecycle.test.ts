@@ -177,8 +177,43 @@ describe("renewal at term end + 1 day, 00:00 UTC", () => {
     expect((await get())["commitmentEndDate"]).toBe("2027-12-31T00:00:00Z");
   });
 
-  it("with auto-renew off, the subscription expires and can no longer change", async () => {
+  it("with auto-renew off alone, an eligible subscription moves into the extended service term, billed monthly until cancelled", async () => {
     sim.load(state("2026-06-01T00:00:00Z", [customer([subscription({ ...OLD, autoRenewEnabled: false })])]));
+    await setClock({ now: "2027-01-10T00:00:00Z" });
+    expect(await get()).toMatchObject({
+      status: "active",
+      extendedServiceTerm: true,
+      quantity: 10,
+      termDuration: "P1M",
+      billingCycle: "monthly",
+      effectiveStartDate: "2027-01-10T00:00:00Z",
+      commitmentEndDate: "2027-02-09T00:00:00Z",
+      refundableQuantity: { totalQuantity: 0, details: [] },
+    });
+    // Month to month: still in EST a month later; cancellable any time, no 7-day window.
+    await setClock({ now: "2027-02-25T00:00:00Z" });
+    expect(await get()).toMatchObject({ status: "active", extendedServiceTerm: true, commitmentEndDate: "2027-03-09T00:00:00Z" });
+    expect((await patch(sim, { quantity: 9 })).body).toMatchObject({ code: "ExtendedServiceTerm" });
+    expect((await patch(sim, { status: "deleted" })).body).toMatchObject({ status: "deleted" });
+  });
+
+  it.each`
+    end                       | start                     | status
+    ${"2026-05-03T00:00:00Z"} | ${"2025-05-04T00:00:00Z"} | ${"expired"}
+    ${"2026-05-04T00:00:00Z"} | ${"2025-05-05T00:00:00Z"} | ${"active"}
+    ${"2028-03-30T00:00:00Z"} | ${"2025-03-31T00:00:00Z"} | ${"expired"}
+    ${"2028-03-31T00:00:00Z"} | ${"2025-04-01T00:00:00Z"} | ${"active"}
+  `("auto-renew off on a term $start – $end: $status at its end (EST from terms ending on 2026-05-04, bought from 2025-04-01)", async ({ end, start, status }) => {
+    const term = Date.parse(end) - Date.parse(start) > 400 * 86_400_000 ? "P3Y" : "P1Y";
+    sim.load(state("2025-06-01T00:00:00Z", [customer([subscription({ start, end, quantity: 10, term, billing: "monthly", autoRenewEnabled: false })])]));
+    await setClock({ now: new Date(Date.parse(end) + 2 * 86_400_000).toISOString() });
+    expect(await get()).toMatchObject({ status });
+  });
+
+  it("with an explicit cancellation at term end, the subscription expires and can no longer change", async () => {
+    sim.load(state("2026-06-01T00:00:00Z", [customer([subscription({ ...OLD, autoRenewEnabled: false })])]));
+    const ended = await patch(sim, { scheduledActions: [{ scheduleType: "TermEnd", actionType: "Cancel" }] });
+    expect(ended.body).toMatchObject({ scheduledActions: [{ scheduleType: "TermEnd", actionType: "Cancel" }] });
     await setClock({ now: "2027-01-10T00:00:00Z" });
     expect(await get()).toMatchObject({ status: "expired", quantity: 10, commitmentEndDate: "2027-01-09T00:00:00Z" });
     const res = await patch(sim, { autoRenewEnabled: true });

@@ -13,12 +13,15 @@ import { customer, OTHER_SUB, state, startTestSimulator, subPath, subscription, 
  * byte for byte as it was (the Pulumi preview is checked in test/pulumi/stack.test.ts).
  */
 
-/** Clock a month past the end of a monthly term (renews) and of a term with auto-renew off (expires). */
+/**
+ * Clock a month past the end of a monthly term (renews) and of a term cancelled at its end
+ * (expires: since 2026-05-04 auto-renew off alone would move it into the extended service term).
+ */
 const NOW = "2026-07-15T10:00:00Z";
 const DUE = state(NOW, [
   customer([
     subscription({ term: "P1M", billing: "monthly", start: "2026-05-01T10:00:00Z", end: "2026-05-31T00:00:00Z", quantity: 5 }),
-    subscription({ id: OTHER_SUB, start: "2025-06-01T10:00:00Z", end: "2026-05-31T00:00:00Z", autoRenewEnabled: false, friendlyName: "ending" }),
+    { ...subscription({ id: OTHER_SUB, start: "2025-06-01T10:00:00Z", end: "2026-05-31T00:00:00Z", autoRenewEnabled: false, friendlyName: "ending" }), cancelAtTermEnd: true },
   ]),
 ]);
 

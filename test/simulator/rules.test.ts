@@ -91,7 +91,7 @@ describe("cancelling (900117 after cancellationAllowedUntilDate)", () => {
     given(JUST_AFTER);
     const res = await patch(sim, { status: "deleted" });
     expect(res.body).toEqual(fault("900117", "You have passed your 7-day cancellation window. We are unable to cancel your purchase (the window closed at 2026-01-17T10:00:00Z); " +
-        "turn auto-renew off so that subscription 22222222-2222-4222-8222-222222222222 ends with its term on 2027-01-09"));
+        'cancel it at term end instead (autoRenewEnabled: false with scheduledActions [{scheduleType: "TermEnd", actionType: "Cancel"}]) so that subscription 22222222-2222-4222-8222-222222222222 ends with its term on 2027-01-09 — auto-renew off alone moves it into the extended service term'));
   });
 
   it.each`
@@ -233,8 +233,8 @@ describe("a deleted subscription cannot change (2011)", () => {
 describe("mid-term changes that need a renewal or an upgrade", () => {
   it.each`
     change                              | code
-    ${{ termDuration: "P3Y" }}          | ${"800097"}
-    ${{ billingCycle: "annual" }}       | ${"800097"}
+    ${{ termDuration: "P1M" }}          | ${"800097"}
+    ${{ termDuration: "P3Y" }}          | ${"10013"}
     ${{ offerId: OFFERS.standard }}     | ${"800002"}
     ${{ status: "suspended" }}          | ${"800096"}
   `("refuses $change with $code", async ({ change, code }) => {

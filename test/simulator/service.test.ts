@@ -232,13 +232,31 @@ describe("request log", () => {
 });
 
 describe("licence usage and catalog", () => {
-  it("subscribedskus reports seats bought and assigned per offer", async () => {
-    sim.load(state(NOW, [customer([subscription({ start: "2026-01-10T10:00:00Z", end: "2027-01-09T00:00:00Z" })], { assignedLicenses: { "CFQ7TTC0LH18:0001": 4, "CFQ7TTC0LFLS:0002": 1 } })]));
+  it("subscribedskus reports seats bought and assigned per Graph SKU id (state keys by Graph id, old PRODUCT:SKU keys still read)", async () => {
+    const assignedLicenses = { "3b555118-da6a-4418-894f-7df1e2096870": 4, "CFQ7TTC0LFLS:0002": 1 };
+    sim.load(state(NOW, [customer([subscription({ start: "2026-01-10T10:00:00Z", end: "2027-01-09T00:00:00Z" })], { assignedLicenses })]));
     const res = await sim.call<{ items: Record<string, unknown>[] }>("GET", `/v1/customers/${CUSTOMER}/subscribedskus`);
     expect(res.body.items.map((i) => [(i["productSku"] as { id: string }).id, i["totalUnits"], i["consumedUnits"], i["availableUnits"]])).toEqual([
-      ["CFQ7TTC0LFLS:0002", 0, 1, 0],
-      ["CFQ7TTC0LH18:0001", 5, 4, 1],
+      ["078d2b04-f1bd-4111-bbd4-b4b1b354cef4", 0, 1, 0],
+      ["3b555118-da6a-4418-894f-7df1e2096870", 5, 4, 1],
     ]);
+  });
+
+  it("bills the annualised run rate per subscription (GET /_sim/billing), nothing for what is not active", async () => {
+    sim.load(
+      state(NOW, [
+        customer([
+          subscription({ start: "2026-01-10T10:00:00Z", end: "2027-01-09T00:00:00Z" }),
+          subscription({ id: "33333333-3333-4333-8333-333333333333", start: "2026-01-10T10:00:00Z", end: "2027-01-09T00:00:00Z", status: "deleted" }),
+        ]),
+      ]),
+    );
+    const res = await fetch(`${sim.url}/_sim/billing?customer=${CUSTOMER}`);
+    const body = (await res.json()) as { annualRunRate: number; currency: string; subscriptions: { annualRunRate: number }[] };
+    // Business Basic P1Y billed monthly at 6.30: 5 seats × 6.30 × 12.
+    expect([res.status, body.currency, body.annualRunRate, body.subscriptions.map((s) => s.annualRunRate)]).toEqual([200, "EUR", 378, [378, 0]]);
+    const missing = await fetch(`${sim.url}/_sim/billing`);
+    expect(missing.status).toBe(400);
   });
 
   it("serves products, SKUs with seat bounds and availabilities with terms", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { graphSkuIndex, licenceUsageFromSkus } from "../../provider/client/usage";
 import {
   apiFaultFrom,
   customTermEndDateFromWire,
   isNceLicenceSubscription,
-  licenceUsageFromWire,
   offerKeyOf,
   renewalInstructionsFromWire,
   renewalInstructionsToWire,
@@ -172,7 +172,7 @@ describe("other mappings", () => {
       capabilityStatus: "Enabled",
       attributes: { objectType: "SubscribedSku" },
     });
-    expect(licenceUsageFromWire([sku("CFQ7TTC0LH18:0001", 3), sku("efccb6f7-5641-4e0e-bd10-b4976e1bf68e", 5)])).toEqual({ "CFQ7TTC0LH18:0001": 3 });
+    expect(licenceUsageFromSkus([sku("CFQ7TTC0LH18:0001", 3), sku("efccb6f7-5641-4e0e-bd10-b4976e1bf68e", 5)], graphSkuIndex([]))).toEqual({ "CFQ7TTC0LH18:0001": 3 });
   });
 
   it.each`

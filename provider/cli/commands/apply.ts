@@ -173,6 +173,7 @@ async function replanText(saved: SavedPlan, result: Extract<GroupResult, { statu
       warnings: planned.plan.warnings.filter((w) => w.subscription === subscription),
       ...(removed === undefined ? {} : { removed }),
       summary: {
+        ...planned.plan.summary,
         now: count("now"),
         atRenewal: count("at-renewal"),
         irreversible: count("irreversible"),

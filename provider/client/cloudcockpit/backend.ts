@@ -3,6 +3,7 @@ import type { NodeSystemOptions } from "@azure/msal-node";
 import { BackendError, isBackendError } from "../../domain/errors";
 import type {
   BackendCapabilities,
+  BillingCycle,
   Catalog,
   CatalogOffer,
   Customer,
@@ -13,6 +14,7 @@ import type {
   OfferKey,
   PurchaseRequest,
   RenewalInstructions,
+  Term,
   TransitionEligibility,
   TransitionRequest,
   TransitionResult,
@@ -90,6 +92,9 @@ export const CLOUDCOCKPIT_CAPABILITIES: BackendCapabilities = {
   seatLots: false,
   renewalQuantity: A.AUTO_RENEW_SETTINGS_HAVE_QUANTITY,
   renewalOffer: A.AUTO_RENEW_SETTINGS_HAVE_OFFER,
+  // The subscription PATCH sets the next term's term/billing (autoRenewSettings) and a scheduled
+  // billing change (nextBillingFrequency), not a term or billing change effective now.
+  changeTerm: false,
 };
 
 interface OfferRef {
@@ -369,6 +374,16 @@ export class CloudCockpitBackend implements Backend {
       const s = observedFromDetail(tenant, await this.detail(customer, detail.id, correlationId));
       return s.status === "deleted" ? s : null;
     });
+  }
+
+  /**
+   * Mid-term term/billing change: CloudCockpit's API has no call for it (capability `changeTerm`
+   * is false, so the plan blocks the step with this backend named and never calls this).
+   */
+  changeTerm(_tenant: string, id: string, term: Term, billing: BillingCycle): Promise<ObservedSubscription> {
+    return Promise.reject(
+      new BackendError(`the cloudcockpit backend cannot change the term or billing frequency of subscription ${id} mid-term (to ${term}/${billing}): schedule it for the renewal instead`, 0, "Unsupported"),
+    );
   }
 
   /** Auto-renew off: CloudCockpit has no explicit end-of-term cancel. */

@@ -22,7 +22,7 @@ export interface CommerceOptions {
   readonly now: number;
   /** New resource ids (subscriptions, carts, orders, operations). @default crypto.randomUUID */
   readonly newId?: () => string;
-  /** What `subscribedskus` puts in `productSku.id`; see {@link SubscribedSkuIds}. @default "offer" */
+  /** What `subscribedskus` puts in `productSku.id`; see {@link SubscribedSkuIds}. @default "graph" */
   readonly subscribedSkuIds?: SubscribedSkuIds;
   /**
    * Set: writes are accepted now and take effect later (`--async-ms`): a PATCH answers 202, a
@@ -34,9 +34,9 @@ export interface CommerceOptions {
 }
 
 /**
- * `graph`: the Entra/Graph SKU id, as Partner Center does. `offer`: the catalog's `PRODUCT:SKU`
- * (transitional: what seatplan's client maps licence usage by until it maps Graph ids through
- * the catalog's `provisioningId`).
+ * `graph`: the Entra/Graph SKU id, as Partner Center does (the client maps it to offers through
+ * the catalog's `provisioningId`, `client/usage.ts`). `offer`: the catalog's
+ * `PRODUCT:SKU`, as older simulators did (the client still reads it).
  */
 export type SubscribedSkuIds = "graph" | "offer";
 
@@ -59,7 +59,7 @@ export class CommerceContext {
     this.newId = options.newId ?? randomUUID;
     this.windowMs = (state.settings?.cancellationWindowHours ?? DEFAULT_CANCELLATION_WINDOW_HOURS) * HOUR_MS;
     this.index = new CatalogIndex(catalogOf(state));
-    this.subscribedSkuIds = options.subscribedSkuIds ?? "offer";
+    this.subscribedSkuIds = options.subscribedSkuIds ?? "graph";
     this.deferred = options.deferred;
     this.realNow = options.realNow ?? Date.now();
   }
@@ -157,6 +157,33 @@ export class CommerceContext {
         `Quantity ${quantity} is not within the allowed range ${min}–${max} for ${offer?.name ?? what}; buy a second subscription for more seats`,
       );
     }
+  }
+
+  /**
+   * Partner Center pools a product SKU's `maximumQuantity` on the customer tenant, across its
+   * subscriptions ("Offer limits in new commerce"): 403 800088 with the remaining count. `holder`
+   * is the subscription that would hold `requested` seats (its own seats are not counted twice);
+   * `pending` are seats of the same request already counted (earlier cart lines).
+   */
+  checkPool(customer: SimCustomer, offer: CatalogOffer | undefined, requested: number, holder?: SimSubscription, pending = 0): void {
+    if (!offer) return;
+    const held =
+      customer.subscriptions
+        .filter((s) => s !== holder && s.status === "active" && this.index.offer(offerKeyOf(s.offerId)) === offer)
+        .reduce((n, s) => n + s.quantity, 0) + pending;
+    if (held + requested <= offer.maxQuantity) return;
+    throw new SimError(
+      403,
+      CODES.seatCap,
+      `The requested number of ${requested} seats exceeds the remaining limit of ${Math.max(0, offer.maxQuantity - held)} seats allowed per subscription for the CatalogItemId - ${this.index.catalogItemId(offer)} ` +
+        `(the SKU's maximum of ${offer.maxQuantity} is pooled across the customer's subscriptions)`,
+    );
+  }
+
+  /** Seats of `offer` still available on the customer tenant. */
+  remainingSeats(customer: SimCustomer, offer: CatalogOffer): number {
+    const held = customer.subscriptions.filter((s) => s.status === "active" && this.index.offer(offerKeyOf(s.offerId)) === offer).reduce((n, s) => n + s.quantity, 0);
+    return Math.max(0, offer.maxQuantity - held);
   }
 
   staleAvailability(catalogItemId: string, offer: CatalogOffer): SimError {

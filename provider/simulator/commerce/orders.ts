@@ -98,6 +98,14 @@ export function createOrder(ctx: CommerceContext, customerId: string, body: unkn
  * `pending` whose line items get their `subscriptionId` once {@link provisionOrder} runs.
  */
 function placeOrder(ctx: CommerceContext, customer: SimCustomer, lines: readonly WireCartLineItem[]): SimOrder {
+  // The SKU maximum is pooled on the tenant: check every line against what is held (and the lines before it).
+  const pooled = new Map<string, number>();
+  for (const line of lines) {
+    const offer = ctx.index.offer(offerKeyOf(line.catalogItemId));
+    const key = offer?.offer ?? line.catalogItemId;
+    ctx.checkPool(customer, offer, line.quantity, undefined, pooled.get(key) ?? 0);
+    pooled.set(key, (pooled.get(key) ?? 0) + line.quantity);
+  }
   const orderId = ctx.newId();
   const subscriptionIds = lines.map(() => ctx.newId());
   const order: SimOrder = {

@@ -2,6 +2,7 @@ import { formatWireDate } from "../../wire/partner-center";
 import { renewalAt, startOfDay, termEnd, utcMs } from "../dates";
 import type { SimSubscription } from "../state";
 import type { CommerceContext } from "./context";
+import { endsAtTermEnd, enterEst, estEligible } from "./est";
 import { billingOf, termOf } from "./values";
 
 
@@ -37,13 +38,27 @@ function isDue(ctx: CommerceContext, sub: SimSubscription): boolean {
 function renew(ctx: CommerceContext, sub: SimSubscription): void {
   const at = renewalAt(utcMs(sub.commitmentEndDate));
   if (!sub.autoRenewEnabled || sub.quantity === 0) {
+    // Since 4 May 2026 auto-renew off alone moves an eligible subscription into the paid
+    // extended service term; only an explicit cancellation at term end ends it (./est.ts).
+    if (!endsAtTermEnd(sub) && estEligible(sub)) {
+      enterEst(ctx, sub, at);
+      return;
+    }
     sub.status = "expired";
     sub.scheduledNextTermInstructions = null;
+    delete sub.cancelAtTermEnd;
     ctx.touch(sub);
     return;
   }
   const next = sub.scheduledNextTermInstructions;
   let term = termOf(sub.termDuration, "termDuration");
+  // A trial converts to the paid offer: 25 seats, P1Y billed monthly, unless a conversion is
+  // scheduled ("Manage trials for new commerce").
+  if (sub.isTrial === true && !next) {
+    term = "P1Y";
+    sub.termDuration = "P1Y";
+    sub.billingCycle = "monthly";
+  }
   let end: number | undefined;
   if (next) {
     const target = ctx.index.offer(`${next.product.productId}:${next.product.skuId}`);

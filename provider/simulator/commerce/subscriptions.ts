@@ -5,11 +5,12 @@ import {
   type WireScheduledNextTermInstructions,
   type WireSubscription,
 } from "../../wire/partner-center";
-import type { CatalogOffer } from "../../domain/types";
+import type { BillingCycle, CatalogOffer, Term } from "../../domain/types";
 import { DAY_MS, parseInstant, renewalAt, startOfDay, termEnd, utcMs } from "../dates";
 import { CODES, SimError } from "../errors";
 import type { SimCustomer, SimSubscription } from "../state";
 import type { CommerceContext } from "./context";
+import { cancelAtTermEndIn, endsAtTermEnd, renderedActions } from "./est";
 import { billingOf, day, enumKey, etagOf, instantOf, invalidInput, takeSeats, termOf } from "./values";
 
 
@@ -57,6 +58,8 @@ export function renderSubscription(ctx: CommerceContext, customer: SimCustomer, 
     },
     scheduledNextTermInstructions: sub.scheduledNextTermInstructions ? structuredClone(sub.scheduledNextTermInstructions) : null,
     isTrial: sub.isTrial === true,
+    scheduledActions: renderedActions(sub),
+    ...(sub.extendedServiceTerm === true ? { extendedServiceTerm: true } : {}),
     ...(sub.orderId !== undefined ? { orderId: sub.orderId } : {}),
     productType: { ...NCE_PRODUCT_TYPE },
     contractType: "subscription",
@@ -110,14 +113,9 @@ export function patchSubscription(
       "the offer of a subscription cannot change mid-term; upgrade it with POST …/transitions or schedule the new offer for renewal (scheduledNextTermInstructions)",
     );
   }
-  if ((has("termDuration") && enumKey(patch["termDuration"]) !== enumKey(sub.termDuration)) ||
-      (has("billingCycle") && enumKey(patch["billingCycle"]) !== enumKey(sub.billingCycle))) {
-    throw new SimError(
-      400,
-      CODES.billingChange,
-      "Cannot update the billing cycle or term of a new-commerce subscription mid-term; schedule it for renewal with scheduledNextTermInstructions",
-    );
-  }
+  const term = has("termDuration") ? termOf(patch["termDuration"], "termDuration") : termOf(sub.termDuration, "termDuration");
+  const billingCycle = has("billingCycle") ? billingOf(patch["billingCycle"], "billingCycle") : billingOf(sub.billingCycle, "billingCycle");
+  const termChanged = term !== termOf(sub.termDuration, "termDuration") || billingCycle !== billingOf(sub.billingCycle, "billingCycle");
 
   // Projected values.
   const friendlyName = has("friendlyName") ? patch["friendlyName"] : sub.friendlyName;
@@ -130,11 +128,15 @@ export function patchSubscription(
   const scheduleSent = "scheduledNextTermInstructions" in patch;
   const schedule = scheduleSent ? patch["scheduledNextTermInstructions"] ?? null : sub.scheduledNextTermInstructions ?? null;
   const scheduleChanged = scheduleSent && !sameSchedule(schedule, sub.scheduledNextTermInstructions ?? null);
+  // The explicit end-of-term cancellation (EST era); auto-renew on drops it.
+  const askedCancelAtEnd = cancelAtTermEndIn(patch);
+  const endsAtEnd = autoRenew === true ? false : (askedCancelAtEnd ?? endsAtTermEnd(sub));
+  const endChanged = endsAtEnd !== endsAtTermEnd(sub);
 
   const quantityChanged = quantity !== sub.quantity;
   const autoRenewChanged = autoRenew !== sub.autoRenewEnabled;
   const cancelling = status !== sub.status && status === "deleted";
-  const anyChange = friendlyName !== sub.friendlyName || quantityChanged || autoRenewChanged || scheduleChanged || status !== sub.status;
+  const anyChange = friendlyName !== sub.friendlyName || quantityChanged || autoRenewChanged || scheduleChanged || status !== sub.status || endChanged || termChanged;
   if (!anyChange) return { subscription: renderSubscription(ctx, customer, sub), accepted: false };
 
   if (sub.status !== "active") {
@@ -143,7 +145,27 @@ export function patchSubscription(
   if (status !== sub.status && !cancelling) {
     throw new SimError(400, CODES.statusChange, `Cannot update the status for this subscription to "${String(patch["status"])}"; only "deleted" (cancel) is allowed`);
   }
+  if (askedCancelAtEnd === true && autoRenew === true && !endsAtTermEnd(sub)) {
+    throw invalidInput("a cancellation at term end (scheduledActions TermEnd/Cancel) needs autoRenewEnabled: false");
+  }
+  if (sub.isTrial === true && (quantityChanged || cancelling || termChanged)) {
+    throw new SimError(
+      400,
+      CODES.trialLocked,
+      `Subscription ${sub.id} is a trial: its licence count, status and term cannot change during the trial; ` +
+        "convert it now (POST …/transitions), schedule the conversion (scheduledNextTermInstructions), or turn auto-renew off to let it lapse",
+    );
+  }
+  if (sub.extendedServiceTerm === true && (quantityChanged || autoRenewChanged || scheduleChanged || termChanged)) {
+    throw new SimError(
+      400,
+      CODES.extendedServiceTerm,
+      `Subscription ${sub.id} is in the extended service term: only cancelling it (prorated refund) is supported here; cancel it and buy a new subscription to change it`,
+    );
+  }
+  if (termChanged) checkTermChange(ctx, sub, offer, term, billingCycle);
   if (quantityChanged) checkQuantityChange(ctx, sub, offer, quantity as number);
+  if (quantityChanged && (quantity as number) > sub.quantity) ctx.checkPool(customer, offer, quantity as number, sub);
   let nextSchedule: WireScheduledNextTermInstructions | null = null;
   if (scheduleChanged && schedule !== null) {
     if (!autoRenew) {
@@ -172,6 +194,7 @@ export function patchSubscription(
 
   // Apply. Order matters: an immediate change wipes the old schedule, a new one is set after.
   sub.friendlyName = friendlyName;
+  if (termChanged) changeTerm(ctx, sub, term, billingCycle);
   if (quantityChanged) changeQuantity(ctx, sub, quantity as number);
   if (autoRenewChanged) {
     sub.autoRenewEnabled = autoRenew;
@@ -179,6 +202,8 @@ export function patchSubscription(
     if (!autoRenew) sub.scheduledNextTermInstructions = null;
   }
   if (scheduleChanged) sub.scheduledNextTermInstructions = nextSchedule;
+  if (endsAtEnd) sub.cancelAtTermEnd = true;
+  else delete sub.cancelAtTermEnd;
   if (cancelling) {
     sub.status = "deleted";
     sub.scheduledNextTermInstructions = null;
@@ -206,6 +231,8 @@ function checkQuantityChange(ctx: CommerceContext, sub: SimSubscription, offer: 
 }
 
 function checkCancel(ctx: CommerceContext, sub: SimSubscription): void {
+  // In the extended service term a subscription can be cancelled at any time (prorated refund).
+  if (sub.extendedServiceTerm === true) return;
   const deadline = ctx.cancellationDeadline(sub);
   if (deadline === null || ctx.now > utcMs(deadline)) {
     const days = Math.round(ctx.windowMs / DAY_MS);
@@ -214,7 +241,7 @@ function checkCancel(ctx: CommerceContext, sub: SimSubscription): void {
       CODES.lateCancel,
       `You have passed your ${days}-day cancellation window. We are unable to cancel your purchase` +
         (deadline ? ` (the window closed at ${deadline})` : "") +
-        `; turn auto-renew off so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))}`,
+        `; cancel it at term end instead (autoRenewEnabled: false with scheduledActions [{scheduleType: "TermEnd", actionType: "Cancel"}]) so that subscription ${sub.id} ends with its term on ${day(utcMs(sub.commitmentEndDate))} — auto-renew off alone moves it into the extended service term`,
     );
   }
 }
@@ -263,6 +290,45 @@ function checkSchedule(ctx: CommerceContext, sub: SimSubscription, value: unknow
     );
   }
   return { ...normalised, customTermEndDate: formatWireDate(end) };
+}
+
+const TERM_MONTHS: Readonly<Record<Term, number>> = { P1M: 1, P1Y: 12, P3Y: 36 };
+/** Since this instant billing frequency changes of triennial terms are refused mid-term. */
+export const TRIENNIAL_BILLING_LOCKED_FROM = Date.parse("2025-04-01T00:00:00Z");
+
+/**
+ * Mid-term term and billing changes (Microsoft Learn, "Manage term duration and billing
+ * frequency"): a longer term any time (the new term starts now), never a shorter one; the billing
+ * frequency any time, except on triennial terms since 1 April 2025.
+ */
+function checkTermChange(ctx: CommerceContext, sub: SimSubscription, offer: CatalogOffer | undefined, term: Term, billing: BillingCycle): void {
+  const current = termOf(sub.termDuration, "termDuration");
+  if (TERM_MONTHS[term] < TERM_MONTHS[current]) {
+    throw new SimError(
+      400,
+      CODES.billingChange,
+      `Cannot move subscription ${sub.id} to a shorter term mid-term (${current} → ${term}); schedule it for renewal with scheduledNextTermInstructions`,
+    );
+  }
+  if (term === current && current === "P3Y" && billing !== billingOf(sub.billingCycle, "billingCycle") && ctx.now >= TRIENNIAL_BILLING_LOCKED_FROM) {
+    throw new SimError(
+      400,
+      CODES.billingChange,
+      `Billing frequency changes of triennial terms are blocked mid-term since 2025-04-01; schedule it for renewal with scheduledNextTermInstructions`,
+    );
+  }
+  if (offer) ctx.checkSold(offer, term, billing);
+}
+
+function changeTerm(ctx: CommerceContext, sub: SimSubscription, term: Term, billing: BillingCycle): void {
+  if (term !== termOf(sub.termDuration, "termDuration")) {
+    // A longer term starts now; the seats keep their refund windows.
+    sub.effectiveStartDate = formatWireDate(ctx.now);
+    sub.commitmentEndDate = formatWireDate(termEnd(ctx.now, term));
+  }
+  sub.termDuration = term;
+  sub.billingCycle = billing;
+  sub.scheduledNextTermInstructions = null;
 }
 
 function changeQuantity(ctx: CommerceContext, sub: SimSubscription, quantity: number): void {

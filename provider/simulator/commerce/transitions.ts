@@ -46,6 +46,9 @@ export function transitionEligibilities(ctx: CommerceContext, customerId: string
         .filter((s) => s.id !== sub.id && s.status !== "deleted" && offerKeyOf(s.offerId) === target.offer)
         .map((s) => {
           const errors = intoErrors(ctx, sub, s);
+          if (ctx.remainingSeats(customer, target) === 0) {
+            errors.push({ code: 800088, description: `The SKU's pooled maximum of ${target.maxQuantity} seats is reached on the tenant: 0 seats remain` });
+          }
           return {
             isEligible: eligible && errors.length === 0,
             subscriptionId: s.id,
@@ -149,6 +152,7 @@ export function transition(
       throw new SimError(400, CODES.targetNotEligible, `Cannot transition into subscription ${into.id}: ${reason}; transition into a new subscription instead (omit toSubscriptionId)`);
     }
     ctx.checkBounds(target, into.quantity + moving, target.offer);
+    ctx.checkPool(customer, target, into.quantity + moving, into);
   } else {
     for (const [name, current] of [["termDuration", source.termDuration], ["billingCycle", source.billingCycle]] as const) {
       if (request[name] !== undefined && request[name] !== null && enumKey(request[name]) !== enumKey(current)) {
@@ -160,6 +164,7 @@ export function transition(
       }
     }
     ctx.checkBounds(target, moving, target.offer);
+    ctx.checkPool(customer, target, moving);
   }
 
   if (ctx.deferred && !applying) {

@@ -10,7 +10,7 @@ import type { CommerceContext } from "./context";
  * are the active subscriptions' quantities, seats consumed the customer's `assignedLicenses`
  * (keyed by Graph SKU id, or by `PRODUCT:SKU` in older state files). An offer the catalog knows
  * no Graph id for is reported under its `PRODUCT:SKU`, as is every offer with
- * `subscribedSkuIds: "offer"` (the transitional default, see `SubscribedSkuIds`).
+ * `subscribedSkuIds: "offer"` (see `SubscribedSkuIds`).
  */
 export function subscribedSkus(ctx: CommerceContext, customerId: string): WireSubscribedSku[] {
   const customer = ctx.customer(customerId);
