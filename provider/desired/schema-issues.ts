@@ -200,7 +200,7 @@ function pointerToPath(pointer: string): string[] {
   return pointer
     .slice(1)
     .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    .map((s) => (s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s));
 }
 
 function valueAt(data: unknown, path: readonly string[]): unknown {

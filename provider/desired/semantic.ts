@@ -32,7 +32,9 @@ export function semanticFindings(data: unknown, lineOf: (path: readonly string[]
     const subscriptions = isRecord(entry["subscriptions"]) ? entry["subscriptions"] : {};
     const keys = Object.keys(subscriptions);
     const friendlyNames = new Map<string, { readonly path: readonly string[]; readonly hasId: boolean }>();
-    for (const [key, subscription] of Object.entries(subscriptions)) {
+    // The keys already listed, not Object.entries: one pair less per entry (130,000 in a hostile file).
+    for (const key of keys) {
+      const subscription = subscriptions[key];
       if (!isRecord(subscription)) continue;
       const at = [...customerPath, "subscriptions", key];
       const siblings = { customer, key, keys, subscriptions };

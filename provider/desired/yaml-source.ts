@@ -92,7 +92,7 @@ export function readYaml(text: string): YamlSource {
     if (typeof v === "number" && (!Number.isFinite(v) || (Math.abs(v) > Number.MAX_SAFE_INTEGER && node.type === Scalar.PLAIN))) {
       const written = node.source ?? String(v);
       if (!reported.has(pathKey(path))) {
-        problem(node, path, `${written} is outside the numbers seatplan reads exactly`, `write a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString("en-US")}; seat counts are far below that`);
+        problem(node, [...path], `${written} is outside the numbers seatplan reads exactly`, `write a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString("en-US")}; seat counts are far below that`);
         reported.add(pathKey(path));
       }
       return written;
@@ -114,27 +114,54 @@ export function readYaml(text: string): YamlSource {
     return null;
   };
 
-  /** Turns a node into plain data, records positions, and reports duplicate keys and bad aliases. */
-  const convert = (node: Node | null, key: Node | null, path: string[], copied: boolean): unknown => {
-    entries.set(pathKey(path), { key, value: node });
+  /** The path of the node being converted, as a stack (copied only when a problem keeps it),
+   *  and the entries key of each prefix of it: building each key from its parent's avoids a join
+   *  and an array copy per node (a 2 MB file has hundreds of thousands of them). */
+  const path: string[] = [];
+  const keys: string[] = [""];
+  const pathKeyHere = (): string => keys[keys.length - 1] ?? "";
+  const enter = (segment: string): void => {
+    keys.push(path.length === 0 ? segment : `${pathKeyHere()}\u0000${segment}`);
+    path.push(segment);
+  };
+  const leave = (): void => {
+    path.pop();
+    keys.pop();
+  };
+
+  /** Turns the node at `path` into plain data, records positions, and reports duplicate keys and bad aliases. */
+  const convert = (node: Node | null, key: Node | null, copied: boolean): unknown => {
+    entries.set(pathKeyHere(), { key, value: node });
     if (copied && ++aliasCopies > MAX_ALIAS_COPIES) return null;
     if (node == null) return null;
     if (isScalar(node)) return scalarValue(node, path);
     if (isAlias(node)) {
       // Not node.resolve(doc): it walks the whole document for every alias (quadratic).
       const target = anchors(node.source, node.range?.[0] ?? 0);
-      if (target === undefined) return badAlias(node, path, `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
-      if (active.has(target)) return badAlias(node, path, `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
-      return convert(target, key, path, true);
+      if (target === undefined) return badAlias(node, [...path], `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
+      if (active.has(target)) return badAlias(node, [...path], `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
+      return convert(target, key, true);
     }
     if (path.length >= MAX_DEPTH) {
       broken = true;
-      problem(node, path, `nested more than ${MAX_DEPTH} levels deep`, "seatplan files nest five levels deep at most; check the indentation");
+      problem(node, [...path], `nested more than ${MAX_DEPTH} levels deep`, "seatplan files nest five levels deep at most; check the indentation");
       return null;
     }
     active.add(node);
     try {
-      if (isSeq(node)) return node.items.map((item, i) => convert(item as Node | null, null, [...path, String(i)], copied));
+      if (isSeq(node)) {
+        const items = node.items as (Node | null)[];
+        const out: unknown[] = new Array<unknown>(items.length);
+        for (let i = 0; i < items.length; i++) {
+          enter(String(i));
+          try {
+            out[i] = convert(items[i] ?? null, null, copied);
+          } finally {
+            leave();
+          }
+        }
+        return out;
+      }
       if (isMap(node)) {
         const out: Record<string, unknown> = {};
         const seen = new Map<string, Node | null>();
@@ -142,7 +169,7 @@ export function readYaml(text: string): YamlSource {
           const keyNode = pair.key as Node | null;
           const name = keyName(keyNode);
           if (name === undefined) {
-            problem(keyNode, path, "a key must be plain text", "write the key as a word, e.g. quantity:");
+            problem(keyNode, [...path], "a key must be plain text", "write the key as a word, e.g. quantity:");
             continue;
           }
           const reread = reinterpretedKey(keyNode);
@@ -150,20 +177,23 @@ export function readYaml(text: string): YamlSource {
             problem(keyNode, [...path, reread.text], reread.message, reread.hint);
             reported.add(pathKey([...path, reread.text]));
           }
-          const childPath = [...path, reread?.text ?? name];
-          if (seen.has(reread?.text ?? name)) {
-            const first = at(seen.get(reread?.text ?? name)?.range?.[0] ?? 0);
-            problem(keyNode, childPath, `duplicate key "${name}"`, `"${name}" is already set on line ${first.line}; keep one of them`);
-          } else {
-            seen.set(reread?.text ?? name, keyNode);
+          const childName = reread?.text ?? name;
+          enter(childName);
+          try {
+            if (seen.has(childName)) {
+              const first = at(seen.get(childName)?.range?.[0] ?? 0);
+              problem(keyNode, [...path], `duplicate key "${name}"`, `"${name}" is already set on line ${first.line}; keep one of them`);
+            } else {
+              seen.set(childName, keyNode);
+            }
+            const value = convert(pair.value as Node | null, keyNode, copied);
+            // Own property even for "__proto__": plain assignment would change the prototype.
+            // Any other key is assigned: defineProperty per key is several times slower.
+            if (childName === "__proto__") Object.defineProperty(out, childName, { value, enumerable: true, writable: true, configurable: true });
+            else out[childName] = value;
+          } finally {
+            leave();
           }
-          // Own property even for "__proto__": plain assignment would change the prototype.
-          Object.defineProperty(out, reread?.text ?? name, {
-            value: convert(pair.value as Node | null, keyNode, childPath, copied),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
         }
         return out;
       }
@@ -174,7 +204,7 @@ export function readYaml(text: string): YamlSource {
   };
 
   const contents = doc.contents as Node | null;
-  const value = contents == null ? undefined : convert(contents, null, [], false);
+  const value = contents == null ? undefined : convert(contents, null, false);
   if (aliasCopies > MAX_ALIAS_COPIES) {
     broken = true;
     problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
