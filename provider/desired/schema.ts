@@ -1,7 +1,8 @@
-import Ajv2020, { type AnySchemaObject, type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+import type { AnySchemaObject, ErrorObject, Options, ValidateFunction } from "ajv/dist/2020";
 // Imported, not read from disk: tsc copies the JSON into dist/ beside the code, and the pure
 // core stays free of file I/O.
 import schemaJson from "../../schema/seatplan.schema.json";
+import * as generated from "./validators.generated";
 
 /** The JSON Schema of the desired-state file (schema/seatplan.schema.json). */
 export const SCHEMA: AnySchemaObject = schemaJson;
@@ -14,7 +15,10 @@ interface Validators {
   readonly subscription: ValidateFunction;
 }
 
-let compiled: Validators | undefined;
+/** The validators, compiled ahead of time from {@link validatorSchemas} with {@link AJV_OPTIONS}
+ *  (validators.generated.ts; test/desired/validators-generated.test.ts keeps it current): ajv's
+ *  compiler and its compiling took some 70 ms of every `seatplan validate`. */
+const compiled: Validators = generated as unknown as Validators;
 
 /**
  * Checks data against the schema; returns every error (ajv `allErrors`). The document is checked
@@ -23,7 +27,6 @@ let compiled: Validators | undefined;
  * 130,000 bad entries took a minute. Paths and messages are the same as one whole check.
  */
 export function schemaErrors(data: unknown): readonly ErrorObject[] {
-  compiled ??= compileValidators();
   const errors: ErrorObject[] = [];
   const run = (validate: ValidateFunction, value: unknown, prefix: string): void => {
     if (validate(value)) return;
@@ -55,8 +58,11 @@ function pointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-function compileValidators(): Validators {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+/** The options the validators are compiled with (ajv `allErrors`, `verbose` for parentSchema). */
+export const AJV_OPTIONS: Options = { strict: true, allErrors: true, verbose: true };
+
+/** The schemas of the three validators of {@link schemaErrors}, each under its own `$id`. */
+export function validatorSchemas(): Record<keyof Validators, AnySchemaObject> {
   const id = String(SCHEMA["$id"] ?? "");
   const properties = SCHEMA["properties"] as Record<string, AnySchemaObject>;
   const customers = properties["customers"] ?? {};
@@ -64,9 +70,9 @@ function compileValidators(): Validators {
   const customerProperties = customer["properties"] as Record<string, AnySchemaObject>;
   const subscriptions = customerProperties["subscriptions"] ?? {};
   return {
-    root: ajv.compile({ ...SCHEMA, $id: `${id}:root`, properties: { ...properties, customers: { ...customers, additionalProperties: true } } }),
-    customer: ajv.compile({ ...customer, $id: `${id}:customer`, $defs: defs(), properties: { ...customerProperties, subscriptions: { ...subscriptions, additionalProperties: true } } }),
-    subscription: ajv.compile({ $id: `${id}:subscription`, $defs: defs(), $ref: "#/$defs/subscription" }),
+    root: { ...SCHEMA, $id: `${id}:root`, properties: { ...properties, customers: { ...customers, additionalProperties: true } } },
+    customer: { ...customer, $id: `${id}:customer`, $defs: defs(), properties: { ...customerProperties, subscriptions: { ...subscriptions, additionalProperties: true } } },
+    subscription: { $id: `${id}:subscription`, $defs: defs(), $ref: "#/$defs/subscription" },
   };
 }
 
