@@ -212,7 +212,7 @@ export function readYaml(text: string): YamlSource {
 
   const locate = (path: readonly string[], prefer?: "key"): Position => {
     for (let n = path.length; n >= 0; n--) {
-      const entry = entries.get(pathKey(path.slice(0, n)));
+      const entry = entries.get(pathKey(n === path.length ? path : path.slice(0, n)));
       if (entry === undefined) continue;
       const { key, value: node } = entry;
       const valueHere = node != null && (isScalar(node) || isAlias(node)) && nodeText(node) !== "";
@@ -222,7 +222,7 @@ export function readYaml(text: string): YamlSource {
     return { line: 1, column: 1 };
   };
 
-  return { value, broken, problems, locate, reported: (path) => reported.has(pathKey(path)) };
+  return { value, broken, problems, locate, reported: (path) => reported.size > 0 && reported.has(pathKey(path)) };
 }
 
 /**
