@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import pLimit from "p-limit";
 import { BackendError, RetryExhausted } from "../domain/errors";
-import { AxiosTransport } from "./axios-transport";
+import type * as AxiosTransportModule from "./axios-transport";
 import { type Redactor, redactorFor } from "./redact";
 import { type AttemptFailure, DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "./retry";
+import { ScopeLimit } from "./scope-limit";
 import type { Transport, TransportResponse } from "./transport";
 
 /** Where bearer tokens come from. Implementations cache; the client asks once per attempt. */
@@ -146,7 +146,7 @@ export class HttpClient {
   private readonly newId: () => string;
   private readonly redact: Redactor;
   private readonly describe: (failure: HttpFailure) => FailureDescription;
-  private readonly limits = new Map<string, pLimit.Limit>();
+  private readonly limits: ScopeLimit;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions) {
@@ -160,18 +160,13 @@ export class HttpClient {
     this.redact = redactorFor(options.secrets ?? []);
     this.describe = options.describe ?? describeGenerically;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.transport = options.transport ?? new AxiosTransport({ baseUrl: options.baseUrl, ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}) });
+    this.limits = new ScopeLimit(options.concurrencyPerScope ?? 4);
+    this.transport = options.transport ?? networkTransport(options);
   }
 
   /** Sends one logical request (with its retries). Resolves with any 2xx answer. */
   request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const scope = req.scope ?? "partner";
-    let limit = this.limits.get(scope);
-    if (!limit) {
-      limit = pLimit(this.options.concurrencyPerScope ?? 4);
-      this.limits.set(scope, limit);
-    }
-    return limit(() => this.run<T>(req));
+    return this.limits.run(req.scope ?? "partner", () => this.run<T>(req));
   }
 
   /** Releases the transport's sockets. */
@@ -287,6 +282,15 @@ export class HttpClient {
   private logLine(line: string): void {
     this.options.log?.(this.redact(line));
   }
+}
+
+/**
+ * The network transport, loaded when a client first needs one: axios and its agents cost some
+ * 20 MB of memory that a client on an in-process transport (the embedded simulator) never uses.
+ */
+function networkTransport(options: HttpClientOptions): Transport {
+  const { AxiosTransport } = require("./axios-transport") as typeof AxiosTransportModule;
+  return new AxiosTransport({ baseUrl: options.baseUrl, ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}) });
 }
 
 /** Query values as sent: an undefined value is left out. */
