@@ -1,10 +1,6 @@
 import { createHash } from "node:crypto";
-import {
-  type AccountInfo,
-  type AuthenticationResult,
-  ConfidentialClientApplication,
-  type NodeSystemOptions,
-} from "@azure/msal-node";
+import type * as Msal from "@azure/msal-node";
+import type { AccountInfo, AuthenticationResult, ConfidentialClientApplication, NodeSystemOptions } from "@azure/msal-node";
 import { BackendError } from "../domain/errors";
 import type { AccessTokenSource } from "../http/client";
 import { type Redactor, redactorFor, rememberSecret } from "../http/redact";
@@ -105,6 +101,8 @@ class MsalTokenSource implements PartnerCenterTokenSource {
     this.secrets.forEach(rememberSecret);
     this.redact = redactorFor(this.secrets);
     this.now = now ?? Date.now;
+    // MSAL is loaded with the first credential that needs it (~14 MB the embedded simulator never uses).
+    const { ConfidentialClientApplication } = require("@azure/msal-node") as typeof Msal;
     this.app = new ConfidentialClientApplication({
       auth: { clientId: credentials.clientId, clientSecret: credentials.clientSecret, authority },
       system: { ...msalSystem, networkClient: guardedNetworkClient(msalSystem?.networkClient, timeoutMs) },

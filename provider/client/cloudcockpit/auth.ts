@@ -1,4 +1,5 @@
-import { type AuthenticationResult, ConfidentialClientApplication, type NodeSystemOptions } from "@azure/msal-node";
+import type * as Msal from "@azure/msal-node";
+import type { AuthenticationResult, ConfidentialClientApplication, NodeSystemOptions } from "@azure/msal-node";
 import { BackendError } from "../../domain/errors";
 import type { AccessTokenSource } from "../../http/client";
 import { type Redactor, redactorFor, rememberSecret } from "../../http/redact";
@@ -38,6 +39,8 @@ class MsalClientCredentials implements CloudCockpitTokenSource {
     this.secrets = [clientSecret];
     this.secrets.forEach(rememberSecret);
     this.redact = redactorFor(this.secrets);
+    // Loaded with the first credential that needs it: a plan on another backend never does.
+    const { ConfidentialClientApplication } = require("@azure/msal-node") as typeof Msal;
     this.app = new ConfidentialClientApplication({
       auth: { clientId, clientSecret, authority },
       // Every token request under a deadline, every token joining the process-wide redaction set.
