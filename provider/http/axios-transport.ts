@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import axios, { type AxiosInstance, isAxiosError } from "axios";
+import type * as Axios from "axios";
+import type { AxiosInstance } from "axios";
 import pLimit from "p-limit";
 import type { AttemptFailure } from "./retry";
 import { lowerCaseHeaders, type Transport, type TransportRequest, type TransportResult } from "./transport";
@@ -30,7 +31,7 @@ export class AxiosTransport implements Transport {
     this.sockets = pLimit(maxSockets);
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
     this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
-    this.axios = axios.create({
+    this.axios = axiosModule().default.create({
       baseURL: options.baseUrl.replace(/\/+$/, ""),
       adapter: "http",
       httpAgent: this.httpAgent,
@@ -71,8 +72,17 @@ export class AxiosTransport implements Transport {
   }
 }
 
+/**
+ * axios, loaded with the first network transport: some 20 MB of resident memory that a client on
+ * an in-process transport (the embedded simulator: every offline plan) never uses.
+ */
+function axiosModule(): typeof Axios {
+  return (axios ??= require("axios") as typeof Axios);
+}
+let axios: typeof Axios | undefined;
+
 function failureOf(e: unknown): AttemptFailure {
-  if (isAxiosError(e)) {
+  if (axiosModule().isAxiosError(e)) {
     // The attempt's deadline is classified above; this is the socket's own (connect) timeout.
     if (e.code === "ETIMEDOUT") return { kind: "timeout" };
     if (typeof e.code === "string" && e.code !== "ERR_BAD_REQUEST" && e.code !== "ERR_BAD_RESPONSE") return { kind: "network", code: e.code };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BackendError, RetryExhausted } from "../domain/errors";
-import type * as AxiosTransportModule from "./axios-transport";
+import { AxiosTransport } from "./axios-transport";
 import { type Redactor, redactorFor } from "./redact";
 import { type AttemptFailure, DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "./retry";
 import { ScopeLimit } from "./scope-limit";
@@ -161,7 +161,7 @@ export class HttpClient {
     this.describe = options.describe ?? describeGenerically;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.limits = new ScopeLimit(options.concurrencyPerScope ?? 4);
-    this.transport = options.transport ?? networkTransport(options);
+    this.transport = options.transport ?? new AxiosTransport({ baseUrl: options.baseUrl, ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}) });
   }
 
   /** Sends one logical request (with its retries). Resolves with any 2xx answer. */
@@ -282,15 +282,6 @@ export class HttpClient {
   private logLine(line: string): void {
     this.options.log?.(this.redact(line));
   }
-}
-
-/**
- * The network transport, loaded when a client first needs one: axios and its agents cost some
- * 20 MB of memory that a client on an in-process transport (the embedded simulator) never uses.
- */
-function networkTransport(options: HttpClientOptions): Transport {
-  const { AxiosTransport } = require("./axios-transport") as typeof AxiosTransportModule;
-  return new AxiosTransport({ baseUrl: options.baseUrl, ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}) });
 }
 
 /** Query values as sent: an undefined value is left out. */
