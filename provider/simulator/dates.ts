@@ -1,4 +1,5 @@
 import { DateTime, Duration } from "luxon";
+import { addUtcMonths } from "../domain/time";
 import type { Term } from "../domain/types";
 
 /**
@@ -10,11 +11,8 @@ import type { Term } from "../domain/types";
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
-const TERM_DURATION: Readonly<Record<Term, { months?: number; years?: number }>> = {
-  P1M: { months: 1 },
-  P1Y: { years: 1 },
-  P3Y: { years: 3 },
-};
+/** Terms in calendar months (a year is twelve of them: 29 February + P1Y ends on 27 February, as luxon and Partner Center count). */
+const TERM_MONTHS: Readonly<Record<Term, number>> = { P1M: 1, P1Y: 12, P3Y: 36 };
 
 /** 00:00 UTC of the day `ms` falls on. */
 export function startOfDay(ms: number): number {
@@ -23,7 +21,8 @@ export function startOfDay(ms: number): number {
 
 /** The inclusive last day (00:00 UTC) of a term that starts at `startMs`. */
 export function termEnd(startMs: number, term: Term): number {
-  return DateTime.fromMillis(startOfDay(startMs), { zone: "utc" }).plus(TERM_DURATION[term]).minus({ days: 1 }).toMillis();
+  // Plain arithmetic, no date objects: every read of a big tenant renews thousands of terms.
+  return addUtcMonths(startOfDay(startMs), TERM_MONTHS[term]) - DAY_MS;
 }
 
 /** When a term whose last day is `commitmentEndMs` renews: the next day, 00:00 UTC. */
