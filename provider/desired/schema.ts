@@ -35,8 +35,11 @@ export interface SchemaError {
  */
 export function schemaErrors(data: unknown): readonly SchemaError[] {
   const errors: SchemaError[] = [];
-  const run = (validate: ValidateFunction, value: unknown, prefix: readonly string[]): void => {
+  /** Checks the entry `key` of the mapping at `parent` (the document itself when `key` is
+   *  undefined); its path is made only when it has errors — most entries have none. */
+  const run = (validate: ValidateFunction, value: unknown, parent: readonly string[], key?: string): void => {
     if (validate(value)) return;
+    const prefix = key === undefined ? parent : [...parent, key];
     for (const error of validate.errors ?? []) {
       // Most errors of a level are about the entry itself: its path is the level's, unsplit.
       errors.push({ error, path: error.instancePath === "" ? prefix : [...prefix, ...pointerToPath(error.instancePath)] });
@@ -47,12 +50,12 @@ export function schemaErrors(data: unknown): readonly SchemaError[] {
   if (customers === undefined) return errors;
   for (const customerKey of Object.keys(customers)) {
     const customer = customers[customerKey];
-    const customerPath = ["customers", customerKey];
-    run(compiled.customer, customer, customerPath);
+    run(compiled.customer, customer, ["customers"], customerKey);
     const subscriptions = recordAt(customer, "subscriptions");
     if (subscriptions === undefined) continue;
+    const parent = ["customers", customerKey, "subscriptions"];
     // Keys, then a lookup each: Object.entries allocates a pair per entry (130,000 in a hostile file).
-    for (const key of Object.keys(subscriptions)) run(compiled.subscription, subscriptions[key], [...customerPath, "subscriptions", key]);
+    for (const key of Object.keys(subscriptions)) run(compiled.subscription, subscriptions[key], parent, key);
   }
   return errors;
 }
