@@ -419,6 +419,8 @@ function openingQuote(text: string, end: number, quote: '"' | "'"): number | und
 /** Offset where `[`/`{` nesting first passes {@link MAX_FLOW_DEPTH}, if it does. Quotes and
  *  comments are not parsed: the count can only overestimate, and no licence file comes near. */
 function deepFlowNesting(text: string): number | undefined {
+  // Fewer opening brackets than the limit cannot nest past it: two native scans, no loop per character.
+  if (occurrences(text, "[") + occurrences(text, "{") <= MAX_FLOW_DEPTH) return undefined;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -427,6 +429,13 @@ function deepFlowNesting(text: string): number | undefined {
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
   return undefined;
+}
+
+/** How many times `character` occurs in `text`, counting no further than past the flow depth limit. */
+function occurrences(text: string, character: string): number {
+  let n = 0;
+  for (let i = text.indexOf(character); i !== -1 && n <= MAX_FLOW_DEPTH; i = text.indexOf(character, i + 1)) n++;
+  return n;
 }
 
 function pathKey(path: readonly string[]): string {
