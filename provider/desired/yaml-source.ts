@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLError } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLError, type YAMLMap } from "yaml";
 
 /** A position in the text, 1-based. */
 export interface Position {
@@ -80,9 +80,10 @@ export function readYaml(text: string): YamlSource {
 
   const problems: SourceProblem[] = syntaxProblems(text, [...doc.errors, ...doc.warnings], at);
   let broken = doc.errors.length > 0;
-  const anchors = anchorIndex(doc);
+  // Built on the first alias: most files have none, and the walk costs a pass over every node.
+  let anchorLookup: AnchorLookup | undefined;
+  const anchors: AnchorLookup = (name, offset) => (anchorLookup ??= anchorIndex(doc))(name, offset);
 
-  const entries = new Map<string, Entry>();
   /** Paths whose problem is already reported here: later checks would only restate it. */
   const reported = new Set<string>();
 
@@ -114,24 +115,13 @@ export function readYaml(text: string): YamlSource {
     return null;
   };
 
-  /** The path of the node being converted, as a stack (copied only when a problem keeps it),
-   *  and the entries key of each prefix of it: building each key from its parent's avoids a join
-   *  and an array copy per node (a 2 MB file has hundreds of thousands of them). */
+  /** The path of the node being converted, as a stack (copied only when a problem keeps it). */
   const path: string[] = [];
-  const keys: string[] = [""];
-  const pathKeyHere = (): string => keys[keys.length - 1] ?? "";
-  const enter = (segment: string): void => {
-    keys.push(path.length === 0 ? segment : `${pathKeyHere()}\u0000${segment}`);
-    path.push(segment);
-  };
-  const leave = (): void => {
-    path.pop();
-    keys.pop();
-  };
 
-  /** Turns the node at `path` into plain data, records positions, and reports duplicate keys and bad aliases. */
-  const convert = (node: Node | null, key: Node | null, copied: boolean): unknown => {
-    entries.set(pathKeyHere(), { key, value: node });
+  /** Turns the node at `path` into plain data, and reports duplicate keys and bad aliases.
+   *  Positions are not recorded here: {@link locate} finds them in the document when asked,
+   *  which most nodes of a valid file never are. */
+  const convert = (node: Node | null, copied: boolean): unknown => {
     if (copied && ++aliasCopies > MAX_ALIAS_COPIES) return null;
     if (node == null) return null;
     if (isScalar(node)) return scalarValue(node, path);
@@ -140,7 +130,7 @@ export function readYaml(text: string): YamlSource {
       const target = anchors(node.source, node.range?.[0] ?? 0);
       if (target === undefined) return badAlias(node, [...path], `unknown alias *${node.source}`, `define "&${node.source}" before this line, or write the value out`);
       if (active.has(target)) return badAlias(node, [...path], `alias *${node.source} refers to the collection that contains it`, "write the value out instead of the alias");
-      return convert(target, key, true);
+      return convert(target, true);
     }
     if (path.length >= MAX_DEPTH) {
       broken = true;
@@ -153,18 +143,17 @@ export function readYaml(text: string): YamlSource {
         const items = node.items as (Node | null)[];
         const out: unknown[] = new Array<unknown>(items.length);
         for (let i = 0; i < items.length; i++) {
-          enter(String(i));
+          path.push(String(i));
           try {
-            out[i] = convert(items[i] ?? null, null, copied);
+            out[i] = convert(items[i] ?? null, copied);
           } finally {
-            leave();
+            path.pop();
           }
         }
         return out;
       }
       if (isMap(node)) {
         const out: Record<string, unknown> = {};
-        const seen = new Map<string, Node | null>();
         for (const pair of node.items) {
           const keyNode = pair.key as Node | null;
           const name = keyName(keyNode);
@@ -178,21 +167,20 @@ export function readYaml(text: string): YamlSource {
             reported.add(pathKey([...path, reread.text]));
           }
           const childName = reread?.text ?? name;
-          enter(childName);
+          path.push(childName);
           try {
-            if (seen.has(childName)) {
-              const first = at(seen.get(childName)?.range?.[0] ?? 0);
+            // The data built so far tells a duplicate apart: no set of seen keys per mapping.
+            if (Object.hasOwn(out, childName)) {
+              const first = at(firstKeyNamed(node, childName)?.range?.[0] ?? 0);
               problem(keyNode, [...path], `duplicate key "${name}"`, `"${name}" is already set on line ${first.line}; keep one of them`);
-            } else {
-              seen.set(childName, keyNode);
             }
-            const value = convert(pair.value as Node | null, keyNode, copied);
+            const value = convert(pair.value as Node | null, copied);
             // Own property even for "__proto__": plain assignment would change the prototype.
             // Any other key is assigned: defineProperty per key is several times slower.
             if (childName === "__proto__") Object.defineProperty(out, childName, { value, enumerable: true, writable: true, configurable: true });
             else out[childName] = value;
           } finally {
-            leave();
+            path.pop();
           }
         }
         return out;
@@ -204,15 +192,57 @@ export function readYaml(text: string): YamlSource {
   };
 
   const contents = doc.contents as Node | null;
-  const value = contents == null ? undefined : convert(contents, null, false);
+  const value = contents == null ? undefined : convert(contents, false);
   if (aliasCopies > MAX_ALIAS_COPIES) {
     broken = true;
     problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
   }
 
+  /** Each mapping's entries by the name {@link convert} gives them (the last of duplicates wins,
+   *  as in the data), built the first time a path goes through that mapping. */
+  const indexes = new WeakMap<YAMLMap, Map<string, Entry>>();
+  const entriesOf = (map: YAMLMap): Map<string, Entry> => {
+    let index = indexes.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items) {
+        const key = pair.key as Node | null;
+        const name = childName(key);
+        if (name !== undefined) index.set(name, { key, value: pair.value as Node | null });
+      }
+      indexes.set(map, index);
+    }
+    return index;
+  };
+  /** The node an alias stands for (the alias itself when it has none). A bounded loop: an alias
+   *  may name another alias. */
+  const resolved = (node: Node | null): Node | null => {
+    let current = node;
+    for (let hops = 0; hops < MAX_DEPTH && current != null && isAlias(current); hops++) {
+      const target = anchors(current.source, current.range?.[0] ?? 0);
+      if (target === undefined) return current;
+      current = target;
+    }
+    return current;
+  };
+
   const locate = (path: readonly string[], prefer?: "key"): Position => {
-    for (let n = path.length; n >= 0; n--) {
-      const entry = entries.get(pathKey(n === path.length ? path : path.slice(0, n)));
+    // The entries from the root down to the deepest one the path reaches; the last with a
+    // position answers.
+    const chain: Entry[] = [{ key: null, value: resolved(contents) }];
+    for (const segment of path) {
+      const parent = chain[chain.length - 1]?.value ?? null;
+      let entry: Entry | undefined;
+      if (isMap(parent)) entry = entriesOf(parent).get(segment);
+      else if (isSeq(parent) && /^(0|[1-9]\d*)$/.test(segment)) {
+        const item = (parent.items as (Node | null)[])[Number(segment)];
+        if (item !== undefined) entry = { key: null, value: item };
+      }
+      if (entry === undefined) break;
+      chain.push({ key: entry.key, value: resolved(entry.value) });
+    }
+    for (let n = chain.length - 1; n >= 0; n--) {
+      const entry = chain[n];
       if (entry === undefined) continue;
       const { key, value: node } = entry;
       const valueHere = node != null && (isScalar(node) || isAlias(node)) && nodeText(node) !== "";
@@ -225,11 +255,30 @@ export function readYaml(text: string): YamlSource {
   return { value, broken, problems, locate, reported: (path) => reported.size > 0 && reported.has(pathKey(path)) };
 }
 
+type AnchorLookup = (name: string, offset: number) => Node | undefined;
+
+/** The name {@link readYaml} gives the entry of a key: its text when YAML would read it as
+ *  something else (`0x1f`), else its value as text; undefined for a key that is not plain. */
+function childName(key: Node | null): string | undefined {
+  const name = keyName(key);
+  if (name === undefined) return undefined;
+  return reinterpretedKey(key)?.text ?? name;
+}
+
+/** The first key of `map` named `name` (see {@link childName}). */
+function firstKeyNamed(map: YAMLMap, name: string): Node | null | undefined {
+  for (const pair of map.items) {
+    const key = pair.key as Node | null;
+    if (childName(key) === name) return key;
+  }
+  return undefined;
+}
+
 /**
  * Finds the anchor an alias refers to: the last node with that anchor before the alias in the
  * text (YAML's rule). One walk of the document builds the index; each lookup is a binary search.
  */
-function anchorIndex(doc: ReturnType<typeof parseDocument>): (name: string, offset: number) => Node | undefined {
+function anchorIndex(doc: ReturnType<typeof parseDocument>): AnchorLookup {
   const byName = new Map<string, { offset: number; node: Node }[]>();
   // A loop, not recursion: nesting depth is the input's to choose.
   const pending: unknown[] = [doc.contents];
