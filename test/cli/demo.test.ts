@@ -121,5 +121,7 @@ describe("seatplan demo", () => {
     // The command it names does create it, and then the plan runs.
     expect((await run(["demo", "--state", "sim.json"])).code).toBe(0);
     expect((await run(["plan", "l.yaml", "--state", "sim.json"])).code).toBe(0);
+    // A path the shell would split is quoted, so the command can be copied as it is.
+    expect((await run(["plan", "l.yaml", "--state", "my sim's.json"])).stderr).toContain("`seatplan demo --state 'my sim'\\''s.json'`");
   });
 });
