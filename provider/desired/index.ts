@@ -1,6 +1,6 @@
 import type { DesiredState, Issue } from "../domain/types";
 import { normalise } from "./normalise";
-import { type Finding, schemaFindings } from "./schema-issues";
+import { explainSchemaFinding, type Finding, type SchemaFinding, schemaFindings } from "./schema-issues";
 import { semanticFindings } from "./semantic";
 import { readYaml } from "./yaml-source";
 
@@ -24,21 +24,34 @@ export interface DesiredResult {
 export function parseDesired(text: string, file: string): DesiredResult {
   const source = readYaml(text);
   const line = (path: readonly string[]): number => source.locate(path).line;
-  const issue = (f: Finding): Issue => ({ file, ...source.locate(f.path, f.at), path: f.path.join("."), message: f.message, hint: f.hint });
 
-  const issues: Issue[] = source.problems.map((p) => ({ file, line: p.line, column: p.column, path: p.path.join("."), message: p.message, hint: p.hint }));
+  const found: Pending[] = source.problems.map((p) => {
+    return { line: p.line, column: p.column, path: p.path, words: p };
+  });
   if (source.broken) {
     // Syntax errors only: checking a half-read document would mostly report their consequences.
   } else if (source.value === undefined) {
-    issues.push(issue({ path: [], message: "the file holds no YAML document", hint: 'start it with "version: 1" and a "customers:" mapping' }));
+    const f: Finding = { path: [], message: "the file holds no YAML document", hint: 'start it with "version: 1" and a "customers:" mapping' };
+    const { line, column } = source.locate(f.path);
+    found.push({ line, column, path: f.path, words: f });
   } else {
-    // A loop, not push(...all): a spread of 100,000 findings overflows the call stack.
-    for (const f of [...schemaFindings(source.value), ...semanticFindings(source.value, line)]) {
-      if (source.reported?.(f.path) !== true) issues.push(issue(f));
+    const shown = (path: readonly string[]): boolean => source.reported?.(path) !== true;
+    // Loops, not push(...all): a spread of 100,000 findings overflows the call stack.
+    for (const f of schemaFindings(source.value)) {
+      if (!shown(f.path)) continue;
+      const { line, column } = source.locate(f.path, f.at);
+      found.push({ line, column, path: f.path, kind: f.kind, schema: f });
+    }
+    for (const f of semanticFindings(source.value, line)) {
+      if (!shown(f.path)) continue;
+      const { line, column } = source.locate(f.path, f.at);
+      found.push({ line, column, path: f.path, words: f });
     }
   }
-  issues.sort(byPosition);
-  if (issues.length > MAX_ISSUES) return { issues: capped(issues) };
+  const issues = ordered(found, (p) => {
+    const words = "schema" in p ? explainSchemaFinding(p.schema, source.value) : p.words;
+    return { file, line: p.line, column: p.column, path: p.path.join("."), message: words.message, hint: words.hint };
+  });
   if (issues.length > 0) return { issues };
   return { state: normalise(source.value, file, (path) => source.locate(path, "key")), issues };
 }
@@ -46,13 +59,73 @@ export function parseDesired(text: string, file: string): DesiredResult {
 /** More problems than this are the same mistake repeated (or not a licence file): the rest are counted. */
 export const MAX_ISSUES = 100;
 
-/** The first {@link MAX_ISSUES} issues, then one that counts the rest, at the first one left out. */
-function capped(issues: readonly Issue[]): Issue[] {
-  const rest = issues.length - MAX_ISSUES;
-  const next = issues[MAX_ISSUES];
-  const kept = issues.slice(0, MAX_ISSUES);
-  if (next === undefined) return kept;
-  kept.push({
+/** A problem placed in the text: its words, or the schema finding to explain if it is shown. */
+type Pending = Placed & ({ readonly words: Words; readonly kind?: undefined } | { readonly schema: SchemaFinding; readonly kind: string });
+
+interface Placed {
+  readonly line: number;
+  readonly column: number;
+  readonly path: readonly string[];
+}
+
+interface Words {
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * The issues in order of position (then path, then message), the same schema problem at one path
+ * once; past {@link MAX_ISSUES}, one issue counts the rest, at the first one left out. Only the
+ * issues shown are put into words: a 2 MB file of 130,000 problems explains 101 of them.
+ */
+function ordered(found: Pending[], issueOf: (p: Pending) => Issue): Issue[] {
+  const joined = new Map<Pending, string>();
+  const pathText = (p: Pending): string => {
+    let text = joined.get(p);
+    if (text === undefined) joined.set(p, (text = p.path.join(".")));
+    return text;
+  };
+  // Paths are compared only between problems at one position (rare): no join for the others.
+  found.sort((a, b) => a.line - b.line || a.column - b.column || compare(pathText(a), pathText(b)));
+
+  const kept: Issue[] = [];
+  let more = 0;
+  for (let i = 0; i < found.length; ) {
+    const first = found[i] as Pending;
+    let end = i + 1;
+    while (end < found.length && samePlace(first, found[end] as Pending, pathText)) end++;
+    const group = found.slice(i, end);
+    i = end;
+    if (kept.length > MAX_ISSUES) {
+      // Beyond the cap only the number matters: repeats are told apart by kind, not by words.
+      const kinds = new Set<string>();
+      for (const p of group) {
+        if (p.kind === undefined) more++;
+        else if (!kinds.has(p.kind)) {
+          kinds.add(p.kind);
+          more++;
+        }
+      }
+      continue;
+    }
+    const messages = new Set<string>();
+    const issues: Issue[] = [];
+    for (const p of group) {
+      const issue = issueOf(p);
+      if (p.kind !== undefined) {
+        if (messages.has(issue.message)) continue;
+        messages.add(issue.message);
+      }
+      issues.push(issue);
+    }
+    issues.sort((a, b) => compare(a.message, b.message));
+    kept.push(...issues);
+  }
+  if (kept.length + more <= MAX_ISSUES) return kept;
+  const next = kept[MAX_ISSUES] as Issue;
+  const rest = kept.length + more - MAX_ISSUES;
+  const shown = kept.slice(0, MAX_ISSUES);
+  shown.push({
     file: next.file,
     line: next.line,
     column: next.column,
@@ -60,11 +133,11 @@ function capped(issues: readonly Issue[]): Issue[] {
     message: `… and ${rest} more problem${rest === 1 ? "" : "s"}`,
     hint: "fix the problems above and validate again to see the rest",
   });
-  return kept;
+  return shown;
 }
 
-function byPosition(a: Issue, b: Issue): number {
-  return a.line - b.line || a.column - b.column || compare(a.path, b.path) || compare(a.message, b.message);
+function samePlace(a: Pending, b: Pending, pathText: (p: Pending) => string): boolean {
+  return a.line === b.line && a.column === b.column && pathText(a) === pathText(b);
 }
 
 function compare(a: string, b: string): number {

@@ -23,45 +23,80 @@ const PATTERN_PHRASES: Readonly<Record<string, string>> = {
 /** YAML 1.1 booleans that YAML 1.2 (and so seatplan) reads as text. */
 const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { yes: true, y: true, on: true, no: false, n: false, off: false };
 
-/** Checks `data` against the JSON Schema and explains every error in the user's terms. */
-export function schemaFindings(data: unknown): Finding[] {
-  const findings = schemaErrors(data).flatMap((error) => explain(error, data) ?? []);
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const id = `${f.path.join("\u0000")}\u0001${f.message}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+/**
+ * A schema problem, not yet put into words: a file with 100,000 problems shows the first hundred,
+ * so only those are explained ({@link explainSchemaFinding}). No closure per finding: a hostile
+ * file makes 130,000 of them, and what each keeps alive is paid for in garbage collection.
+ */
+export interface SchemaFinding {
+  readonly path: readonly string[];
+  readonly at?: "key";
+  /** Findings at one path with the same kind say the same thing: one of them is shown. */
+  readonly kind: string;
+  readonly error: ErrorObject;
 }
 
-function explain(error: ErrorObject, data: unknown): Finding | undefined {
-  const path = pointerToPath(error.instancePath);
+/** Checks `data` against the JSON Schema; each error becomes a finding to explain in the user's terms. */
+export function schemaFindings(data: unknown): SchemaFinding[] {
+  const findings: SchemaFinding[] = [];
+  for (const { error, path } of schemaErrors(data)) {
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+      case "additionalProperties":
+        findings.push({ path: [...path, String(params["additionalProperty"])], at: "key", kind: "unknown", error });
+        break;
+      case "required":
+        findings.push({ path, at: "key", kind: `missing ${String(params["missingProperty"])}`, error });
+        break;
+      case "propertyNames":
+        findings.push({ path: [...path, String(params["propertyName"])], at: "key", kind: "name", error });
+        break;
+      case "minProperties":
+        findings.push({ path, kind: `min ${schemaOf(path, error)}`, error });
+        break;
+      default:
+        // The pattern error behind a propertyNames error repeats it.
+        if (error.propertyName === undefined) findings.push({ path, kind: `value ${schemaOf(path, error)}`, error });
+    }
+  }
+  return findings;
+}
+
+/** The words of a finding of {@link schemaFindings}: message and hint. */
+export function explainSchemaFinding(finding: SchemaFinding, data: unknown): Finding {
+  const { error, path } = finding;
   // The schema of the property at the path carries its examples; ajv's parentSchema may be the
   // bare `$defs` entry it refers to.
-  const here = schemaAt(path) ?? resolveRef(error.parentSchema ?? {});
+  const parent = error.keyword === "additionalProperties" || error.keyword === "propertyNames" ? path.slice(0, -1) : path;
+  const here = schemaAt(parent) ?? resolveRef(error.parentSchema ?? {});
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":
-      return unknownKey(path, String(params["additionalProperty"]), here, data);
+      return unknownKey(parent, String(params["additionalProperty"]), here, data);
     case "required":
       return missingKey(path, String(params["missingProperty"]), here);
     case "propertyNames":
-      return badKeyName(path, String(params["propertyName"]));
-    case "minProperties": {
-      // Only `renewal` has a minimum number of keys.
-      const keys = Object.keys(propertiesOf(here));
-      return {
-        path,
-        message: `must set at least one of ${listed(keys, "or")}`,
-        hint: `add what should change at renewal, e.g. "quantity: 1", or remove "${path.at(-1) ?? ""}"`,
-      };
-    }
+      return badKeyName(parent, String(params["propertyName"]));
+    case "minProperties":
+      return atLeastOne(path, here);
     default:
-      // The pattern error behind a propertyNames error repeats it.
-      if (error.propertyName !== undefined) return undefined;
       return wrongValue(path, here, valueAt(data, path));
   }
+}
+
+/** Which schema explains an error at `path`: the message depends on it alone (with the path). */
+function schemaOf(path: readonly string[], error: ErrorObject): string {
+  if (schemaAt(path) !== undefined) return "";
+  return error.schemaPath.slice(0, error.schemaPath.lastIndexOf("/"));
+}
+
+function atLeastOne(path: readonly string[], here: AnySchemaObject): Finding {
+  const keys = Object.keys(propertiesOf(here));
+  return {
+    path,
+    message: `must set at least one of ${listed(keys, "or")}`,
+    hint: `add what should change at renewal, e.g. "quantity: 1", or remove "${path.at(-1) ?? ""}"`,
+  };
 }
 
 function unknownKey(parent: readonly string[], key: string, here: AnySchemaObject, data: unknown): Finding {
@@ -192,15 +227,6 @@ function exampleOf(node: AnySchemaObject): unknown {
 function propertiesOf(node: AnySchemaObject): Readonly<Record<string, AnySchemaObject>> {
   const properties = resolveRef(node)["properties"];
   return isRecord(properties) ? (properties as Record<string, AnySchemaObject>) : {};
-}
-
-/** `/customers/a~1b/x` → `["customers", "a/b", "x"]` (JSON Pointer unescaping). */
-function pointerToPath(pointer: string): string[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => (s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s));
 }
 
 function valueAt(data: unknown, path: readonly string[]): unknown {

@@ -20,42 +20,58 @@ interface Validators {
  *  compiler and its compiling took some 70 ms of every `seatplan validate`. */
 const compiled: Validators = generated as unknown as Validators;
 
+/** One schema error and the path of the value it is about (map keys and list indexes). */
+export interface SchemaError {
+  readonly error: ErrorObject;
+  readonly path: readonly string[];
+}
+
 /**
  * Checks data against the schema; returns every error (ajv `allErrors`). The document is checked
  * level by level (document, each customer, each subscription): ajv's code for a `$ref` copies
  * the errors gathered so far for every entry (`vErrors.concat`), quadratic in the error count —
- * 130,000 bad entries took a minute. Paths and messages are the same as one whole check.
+ * 130,000 bad entries took a minute. The errors are those of one whole check; each comes with
+ * its full path (its `instancePath` stays relative to the level that found it).
  */
-export function schemaErrors(data: unknown): readonly ErrorObject[] {
-  const errors: ErrorObject[] = [];
-  const run = (validate: ValidateFunction, value: unknown, prefix: string): void => {
+export function schemaErrors(data: unknown): readonly SchemaError[] {
+  const errors: SchemaError[] = [];
+  const run = (validate: ValidateFunction, value: unknown, prefix: readonly string[]): void => {
     if (validate(value)) return;
-    // ajv makes fresh error objects on every call: prefixing in place spares a copy of each.
-    for (const e of validate.errors ?? []) {
-      if (prefix !== "") e.instancePath = `${prefix}${e.instancePath}`;
-      errors.push(e);
+    for (const error of validate.errors ?? []) {
+      // Most errors of a level are about the entry itself: its path is the level's, unsplit.
+      errors.push({ error, path: error.instancePath === "" ? prefix : [...prefix, ...pointerToPath(error.instancePath)] });
     }
   };
-  run(compiled.root, data, "");
-  for (const [customerKey, customer] of entriesOf(data, "customers")) {
-    const customerPath = `/customers/${pointer(customerKey)}`;
+  run(compiled.root, data, []);
+  const customers = recordAt(data, "customers");
+  if (customers === undefined) return errors;
+  for (const customerKey of Object.keys(customers)) {
+    const customer = customers[customerKey];
+    const customerPath = ["customers", customerKey];
     run(compiled.customer, customer, customerPath);
-    for (const [key, subscription] of entriesOf(customer, "subscriptions")) run(compiled.subscription, subscription, `${customerPath}/subscriptions/${pointer(key)}`);
+    const subscriptions = recordAt(customer, "subscriptions");
+    if (subscriptions === undefined) continue;
+    // Keys, then a lookup each: Object.entries allocates a pair per entry (130,000 in a hostile file).
+    for (const key of Object.keys(subscriptions)) run(compiled.subscription, subscriptions[key], [...customerPath, "subscriptions", key]);
   }
   return errors;
 }
 
-function entriesOf(value: unknown, key: string): [string, unknown][] {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return [];
-  const inner = (value as Record<string, unknown>)[key];
-  if (!Object.hasOwn(value, key) || typeof inner !== "object" || inner === null || Array.isArray(inner)) return [];
-  // Keys, then a lookup each: Object.entries allocates a pair per entry (130,000 in a hostile file).
-  const record = inner as Record<string, unknown>;
-  return Object.keys(record).map((k) => [k, record[k]]);
+/** `/customers/a~1b/x` → `["customers", "a/b", "x"]` (JSON Pointer unescaping). */
+function pointerToPath(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => (s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s));
 }
 
-function pointer(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+/** The mapping under `key` of a mapping, if both are mappings. */
+function recordAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
+  const inner = (value as Record<string, unknown>)[key];
+  if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return undefined;
+  return inner as Record<string, unknown>;
 }
 
 /** The options the validators are compiled with (ajv `allErrors`, `verbose` for parentSchema). */

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLError, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, Scalar, type YAMLError, type YAMLMap } from "yaml";
 
 /** A position in the text, 1-based. */
 export interface Position {
@@ -32,10 +32,8 @@ export interface YamlSource {
   readonly reported?: (path: readonly string[]) => boolean;
 }
 
-interface Entry {
-  readonly key: Node | null;
-  readonly value: Node | null;
-}
+/** A list index in a path. */
+const INDEX = /^(0|[1-9]\d*)$/;
 
 /** Aliases can multiply a small text into billions of values; past this many copied values the
  *  file is not a licence file. */
@@ -198,17 +196,16 @@ export function readYaml(text: string): YamlSource {
     problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
   }
 
-  /** Each mapping's entries by the name {@link convert} gives them (the last of duplicates wins,
-   *  as in the data), built the first time a path goes through that mapping. */
-  const indexes = new WeakMap<YAMLMap, Map<string, Entry>>();
-  const entriesOf = (map: YAMLMap): Map<string, Entry> => {
+  /** Each mapping's pairs by the name {@link convert} gives their key (the last of duplicates
+   *  wins, as in the data), built the first time a path goes through that mapping. */
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairsOf = (map: YAMLMap): Map<string, Pair> => {
     let index = indexes.get(map);
     if (index === undefined) {
       index = new Map();
-      for (const pair of map.items) {
-        const key = pair.key as Node | null;
-        const name = childName(key);
-        if (name !== undefined) index.set(name, { key, value: pair.value as Node | null });
+      for (const pair of map.items as Pair[]) {
+        const name = childName(pair.key as Node | null);
+        if (name !== undefined) index.set(name, pair);
       }
       indexes.set(map, index);
     }
@@ -227,35 +224,37 @@ export function readYaml(text: string): YamlSource {
   };
 
   const locate = (path: readonly string[], prefer?: "key"): Position => {
-    // The entries from the root down to the deepest one the path reaches; the last with a
-    // position answers.
-    const chain: Entry[] = [{ key: null, value: resolved(contents) }];
+    // Down from the root as far as the path goes; the deepest entry with a position answers.
+    let node = resolved(contents);
+    let found = offsetOf(null, node, prefer);
     for (const segment of path) {
-      const parent = chain[chain.length - 1]?.value ?? null;
-      let entry: Entry | undefined;
-      if (isMap(parent)) entry = entriesOf(parent).get(segment);
-      else if (isSeq(parent) && /^(0|[1-9]\d*)$/.test(segment)) {
-        const item = (parent.items as (Node | null)[])[Number(segment)];
-        if (item !== undefined) entry = { key: null, value: item };
-      }
-      if (entry === undefined) break;
-      chain.push({ key: entry.key, value: resolved(entry.value) });
+      let key: Node | null = null;
+      let child: Node | null | undefined;
+      if (isMap(node)) {
+        const pair = pairsOf(node).get(segment);
+        if (pair !== undefined) {
+          key = pair.key as Node | null;
+          child = pair.value as Node | null;
+        }
+      } else if (isSeq(node) && INDEX.test(segment)) child = (node.items as (Node | null)[])[Number(segment)];
+      if (child === undefined) break;
+      node = resolved(child);
+      found = offsetOf(key, node, prefer) ?? found;
     }
-    for (let n = chain.length - 1; n >= 0; n--) {
-      const entry = chain[n];
-      if (entry === undefined) continue;
-      const { key, value: node } = entry;
-      const valueHere = node != null && (isScalar(node) || isAlias(node)) && nodeText(node) !== "";
-      const chosen = prefer === "key" || !valueHere ? (key ?? node) : node;
-      if (chosen?.range) return at(chosen.range[0]);
-    }
-    return { line: 1, column: 1 };
+    return found === undefined ? { line: 1, column: 1 } : at(found);
   };
 
   return { value, broken, problems, locate, reported: (path) => reported.size > 0 && reported.has(pathKey(path)) };
 }
 
 type AnchorLookup = (name: string, offset: number) => Node | undefined;
+
+/** Where an entry is: a scalar's value, otherwise (or when the key is asked for) its key. */
+function offsetOf(key: Node | null, node: Node | null, prefer: "key" | undefined): number | undefined {
+  const valueHere = node != null && (isScalar(node) || isAlias(node)) && nodeText(node) !== "";
+  const chosen = prefer === "key" || !valueHere ? (key ?? node) : node;
+  return chosen?.range?.[0];
+}
 
 /** The name {@link readYaml} gives the entry of a key: its text when YAML would read it as
  *  something else (`0x1f`), else its value as text; undefined for a key that is not plain. */

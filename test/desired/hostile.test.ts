@@ -54,6 +54,20 @@ describe("size", () => {
   });
 });
 
+describe("the count past the cap", () => {
+  it("counts a problem the schema finds twice at one path once, shown or not", () => {
+    // `quantity: 0.5` breaks both the type and the minimum of quantity: two schema errors, one problem.
+    const entry = (i: number): string => `      s${i}: {offer: CFQ7TTC0LH18:0001, term: P1Y, billing: monthly, quantity: 0.5}\n`;
+    const text = `version: 1\ncustomers:\n  c:\n    tenantId: ${TENANT}\n    subscriptions:\n${Array.from({ length: 150 }, (_, i) => entry(i)).join("")}`;
+    const { issues } = parseDesired(text, "f.yaml");
+    expect(issues.slice(0, 2).map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "6 customers.c.subscriptions.s0.quantity: must be an integer ≥ 1",
+      "7 customers.c.subscriptions.s1.quantity: must be an integer ≥ 1",
+    ]);
+    expect(issues.at(-1)?.message).toBe("… and 50 more problems");
+  });
+});
+
 describe("numbers YAML cannot hold exactly", () => {
   it.each([
     ["1e308", "1e308"],
