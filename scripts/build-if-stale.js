@@ -8,7 +8,7 @@ const { join } = require("node:path");
 
 const ROOT = join(__dirname, "..");
 /** Outputs every build rewrites; the oldest of them is when the last build finished. */
-const OUTPUTS = ["dist/provider/index.js", "dist/provider/cli/main.js", "dist/provider/cli/demo.js"];
+const OUTPUTS = ["dist/provider/index.js", "dist/provider/cli/main.js", "dist/provider/cli/commands/demo.js"];
 const INPUTS = ["package.json", "tsconfig.json", "tsconfig.build.json"];
 
 function mtime(file) {

@@ -41,23 +41,32 @@ export async function openBackend(io: CliIO, flags: BackendFlags = {}): Promise<
   return openConfigured(io.env, io.cwd);
 }
 
+/** An absolute path as the user can find it: relative to the working directory when inside it. */
+export function pathAsShown(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown !== "" && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
+}
+
+/** A word a POSIX shell reads back as `text` (quoted only when it must be), for a command to copy. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
 /**
  * The simulator state file `plan` and `export` would read — as the user can find it (relative to
  * the working directory when inside it) — or null for another backend. They refuse a file that
- * does not exist: a mistyped path must not plan against a fresh demo tenant. Only the demo and
- * `seatplan simulator` create one.
+ * does not exist: a mistyped path must not plan against a fresh demo tenant. `seatplan demo`
+ * creates one (and `seatplan simulator` serves a fresh one).
  */
 export function existingSimulatorState(io: CliIO, flags: BackendFlags = {}): string | null {
   const name = flags.backend ?? (io.env["SEATPLAN_BACKEND"] || DEFAULT_BACKEND);
   if (name !== "simulator") return null;
   const given = flags.state ?? (io.env["SEATPLAN_SIMULATOR_STATE"] || DEFAULT_SIMULATOR_STATE);
-  const path = resolve(io.cwd, given);
-  const shown = relative(io.cwd, path);
-  const readable = shown !== "" && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
-  if (!existsSync(path)) {
+  const readable = pathAsShown(io.cwd, resolve(io.cwd, given));
+  if (!existsSync(resolve(io.cwd, given))) {
     throw new ConfigError(
       `the simulator state file ${readable} does not exist (from ${flags.state !== undefined ? "--state" : io.env["SEATPLAN_SIMULATOR_STATE"] ? "SEATPLAN_SIMULATOR_STATE" : "the default"}): ` +
-        `check the path, or create a demo tenant there with \`seatplan simulator --state ${given}\` (or \`npm run demo\` in the seatplan repository, which uses .seatplan/demo.json)`,
+        `check the path, or create a demo tenant there with \`seatplan demo --state ${shellWord(given)}\``,
     );
   }
   return readable;

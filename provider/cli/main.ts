@@ -17,6 +17,7 @@ type Register = (program: Command, io: CliIO, setExit: (code: number) => void) =
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   validate: async () => (await import("./commands/validate.js")).registerValidate,
   simulator: async () => (await import("./commands/simulator.js")).registerSimulator,
+  demo: async () => (await import("./commands/demo.js")).registerDemo,
   plan: async () => (await import("./commands/plan.js")).registerPlan,
   export: async () => (await import("./commands/export.js")).registerExport,
   apply: async () => (await import("./commands/apply.js")).registerApply,

@@ -37,11 +37,7 @@ export function parseDesired(text: string, file: string): DesiredResult {
   } else {
     const shown = (path: readonly string[]): boolean => source.reported?.(path) !== true;
     // Loops, not push(...all): a spread of 100,000 findings overflows the call stack.
-    for (const f of schemaFindings(source.value)) {
-      if (!shown(f.path)) continue;
-      const { line, column } = source.locate(f.path, f.at);
-      found.push({ line, column, path: f.path, kind: f.kind, schema: f });
-    }
+    for (const f of schemaFindings(source.value, (path, at) => (shown(path) ? source.locate(path, at) : undefined))) found.push(f);
     for (const f of semanticFindings(source.value, line)) {
       if (!shown(f.path)) continue;
       const { line, column } = source.locate(f.path, f.at);
@@ -49,7 +45,7 @@ export function parseDesired(text: string, file: string): DesiredResult {
     }
   }
   const issues = ordered(found, (p) => {
-    const words = "schema" in p ? explainSchemaFinding(p.schema, source.value) : p.words;
+    const words = "words" in p ? p.words : explainSchemaFinding(p, source.value);
     return { file, line: p.line, column: p.column, path: p.path.join("."), message: words.message, hint: words.hint };
   });
   if (issues.length > 0) return { issues };
@@ -60,7 +56,7 @@ export function parseDesired(text: string, file: string): DesiredResult {
 export const MAX_ISSUES = 100;
 
 /** A problem placed in the text: its words, or the schema finding to explain if it is shown. */
-type Pending = Placed & ({ readonly words: Words; readonly kind?: undefined } | { readonly schema: SchemaFinding; readonly kind: string });
+type Pending = (Placed & { readonly words: Words; readonly kind?: undefined }) | SchemaFinding;
 
 interface Placed {
   readonly line: number;

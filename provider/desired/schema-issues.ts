@@ -24,59 +24,78 @@ const PATTERN_PHRASES: Readonly<Record<string, string>> = {
 const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { yes: true, y: true, on: true, no: false, n: false, off: false };
 
 /**
- * A schema problem, not yet put into words: a file with 100,000 problems shows the first hundred,
- * so only those are explained ({@link explainSchemaFinding}). No closure per finding: a hostile
- * file makes 130,000 of them, and what each keeps alive is paid for in garbage collection.
+ * A schema problem, placed but not yet put into words: a file with 100,000 problems shows the
+ * first hundred, so only those are explained ({@link explainSchemaFinding}). One small object
+ * per finding, holding no ajv error: a hostile file makes 130,000 of them, and what each keeps
+ * alive is paid for in garbage collection.
  */
 export interface SchemaFinding {
+  readonly line: number;
+  readonly column: number;
   readonly path: readonly string[];
-  readonly at?: "key";
   /** Findings at one path with the same kind say the same thing: one of them is shown. */
   readonly kind: string;
-  readonly error: ErrorObject;
+  readonly keyword: string;
+  /** The key the keyword names (unknown, missing or misnamed), if it names one. */
+  readonly key: string;
+  readonly parentSchema: AnySchemaObject | undefined;
 }
 
-/** Checks `data` against the JSON Schema; each error becomes a finding to explain in the user's terms. */
-export function schemaFindings(data: unknown): SchemaFinding[] {
+/** Where a finding at `path` is in the text; undefined drops it (its problem is reported already). */
+type Place = (path: readonly string[], at?: "key") => { readonly line: number; readonly column: number } | undefined;
+
+/** Checks `data` against the JSON Schema; each error becomes a finding, placed by `place`. */
+export function schemaFindings(data: unknown, place: Place): SchemaFinding[] {
   const findings: SchemaFinding[] = [];
-  for (const { error, path } of schemaErrors(data)) {
+  const add = (path: readonly string[], at: "key" | undefined, kind: string, error: ErrorObject, key: string): void => {
+    const position = place(path, at);
+    if (position === undefined) return;
+    findings.push({ line: position.line, column: position.column, path, kind, keyword: error.keyword, key, parentSchema: error.parentSchema });
+  };
+  schemaErrors(data, (error, path) => {
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
-      case "additionalProperties":
-        findings.push({ path: [...path, String(params["additionalProperty"])], at: "key", kind: "unknown", error });
+      case "additionalProperties": {
+        const key = String(params["additionalProperty"]);
+        add([...path, key], "key", "unknown", error, key);
         break;
-      case "required":
-        findings.push({ path, at: "key", kind: `missing ${String(params["missingProperty"])}`, error });
+      }
+      case "required": {
+        const key = String(params["missingProperty"]);
+        add(path, "key", `missing ${key}`, error, key);
         break;
-      case "propertyNames":
-        findings.push({ path: [...path, String(params["propertyName"])], at: "key", kind: "name", error });
+      }
+      case "propertyNames": {
+        const key = String(params["propertyName"]);
+        add([...path, key], "key", "name", error, key);
         break;
+      }
       case "minProperties":
-        findings.push({ path, kind: `min ${schemaOf(path, error)}`, error });
+        add(path, undefined, `min ${schemaOf(path, error)}`, error, "");
         break;
       default:
         // The pattern error behind a propertyNames error repeats it.
-        if (error.propertyName === undefined) findings.push({ path, kind: `value ${schemaOf(path, error)}`, error });
+        if (error.propertyName === undefined) add(path, undefined, `value ${schemaOf(path, error)}`, error, "");
     }
-  }
+  });
   return findings;
 }
 
 /** The words of a finding of {@link schemaFindings}: message and hint. */
 export function explainSchemaFinding(finding: SchemaFinding, data: unknown): Finding {
-  const { error, path } = finding;
+  const { keyword, key, path } = finding;
+  const named = keyword === "additionalProperties" || keyword === "propertyNames";
+  const parent = named ? path.slice(0, -1) : path;
   // The schema of the property at the path carries its examples; ajv's parentSchema may be the
   // bare `$defs` entry it refers to.
-  const parent = error.keyword === "additionalProperties" || error.keyword === "propertyNames" ? path.slice(0, -1) : path;
-  const here = schemaAt(parent) ?? resolveRef(error.parentSchema ?? {});
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
+  const here = schemaAt(parent) ?? resolveRef(finding.parentSchema ?? {});
+  switch (keyword) {
     case "additionalProperties":
-      return unknownKey(parent, String(params["additionalProperty"]), here, data);
+      return unknownKey(parent, key, here, data);
     case "required":
-      return missingKey(path, String(params["missingProperty"]), here);
+      return missingKey(path, key, here);
     case "propertyNames":
-      return badKeyName(parent, String(params["propertyName"]));
+      return badKeyName(parent, key);
     case "minProperties":
       return atLeastOne(path, here);
     default:

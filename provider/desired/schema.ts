@@ -20,21 +20,15 @@ interface Validators {
  *  compiler and its compiling took some 70 ms of every `seatplan validate`. */
 const compiled: Validators = generated as unknown as Validators;
 
-/** One schema error and the path of the value it is about (map keys and list indexes). */
-export interface SchemaError {
-  readonly error: ErrorObject;
-  readonly path: readonly string[];
-}
-
 /**
  * Checks data against the schema; returns every error (ajv `allErrors`). The document is checked
  * level by level (document, each customer, each subscription): ajv's code for a `$ref` copies
  * the errors gathered so far for every entry (`vErrors.concat`), quadratic in the error count —
- * 130,000 bad entries took a minute. The errors are those of one whole check; each comes with
- * its full path (its `instancePath` stays relative to the level that found it).
+ * 130,000 bad entries took a minute. The errors are those of one whole check; `visit` gets each
+ * with the path of the value it is about (its `instancePath` stays relative to the level that
+ * found it). Nothing is kept here: a hostile file has 130,000 errors.
  */
-export function schemaErrors(data: unknown): readonly SchemaError[] {
-  const errors: SchemaError[] = [];
+export function schemaErrors(data: unknown, visit: (error: ErrorObject, path: readonly string[]) => void): void {
   /** Checks the entry `key` of the mapping at `parent` (the document itself when `key` is
    *  undefined); its path is made only when it has errors — most entries have none. */
   const run = (validate: ValidateFunction, value: unknown, parent: readonly string[], key?: string): void => {
@@ -42,12 +36,12 @@ export function schemaErrors(data: unknown): readonly SchemaError[] {
     const prefix = key === undefined ? parent : [...parent, key];
     for (const error of validate.errors ?? []) {
       // Most errors of a level are about the entry itself: its path is the level's, unsplit.
-      errors.push({ error, path: error.instancePath === "" ? prefix : [...prefix, ...pointerToPath(error.instancePath)] });
+      visit(error, error.instancePath === "" ? prefix : [...prefix, ...pointerToPath(error.instancePath)]);
     }
   };
   run(compiled.root, data, []);
   const customers = recordAt(data, "customers");
-  if (customers === undefined) return errors;
+  if (customers === undefined) return;
   for (const customerKey of Object.keys(customers)) {
     const customer = customers[customerKey];
     run(compiled.customer, customer, ["customers"], customerKey);
@@ -57,7 +51,6 @@ export function schemaErrors(data: unknown): readonly SchemaError[] {
     // Keys, then a lookup each: Object.entries allocates a pair per entry (130,000 in a hostile file).
     for (const key of Object.keys(subscriptions)) run(compiled.subscription, subscriptions[key], parent, key);
   }
-  return errors;
 }
 
 /** `/customers/a~1b/x` → `["customers", "a/b", "x"]` (JSON Pointer unescaping). */

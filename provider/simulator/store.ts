@@ -84,7 +84,7 @@ export class StateStore {
   async init(): Promise<void> {
     if (this.fileKey() !== null) return;
     if (!this.options.initial) {
-      throw new ConfigError(`simulator state file ${this.path} does not exist; start \`seatplan simulator --state ${this.path}\` once to create the demo tenant`);
+      throw new ConfigError(`simulator state file ${this.path} does not exist; create the demo tenant there with \`seatplan demo --state ${this.path}\``);
     }
     mkdirSync(dirname(this.path), { recursive: true });
     await this.update(() => false);
@@ -94,7 +94,7 @@ export class StateStore {
   read(): SimState {
     const key = this.fileKey();
     if (key === null) {
-      throw new ConfigError(`simulator state file ${this.path} does not exist (was it deleted?); restart the simulator to create the demo tenant`);
+      throw new ConfigError(`simulator state file ${this.path} does not exist (was it deleted?); restore it, or create a fresh demo tenant with \`seatplan demo --state ${this.path}\``);
     }
     if (this.cached?.key === key) return this.cached.state;
     const state = this.parse(readFileSync(this.path, "utf8"));

@@ -1,13 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { buildForChildren } from "../simulator/child-build";
+import { buildForChildren, ROOT } from "../simulator/child-build";
 
 /**
  * The CLI as a user runs it: a child process of the code under test (compiled by
- * `buildForChildren`), with its own environment and working directory.
+ * `buildForChildren`), with its own environment and working directory. The package ships the
+ * quickstart example (`seatplan demo` plans it), so the build has it too.
  */
 export function buildCli(): string {
-  return buildForChildren(["provider/cli/main.ts", "provider/cli/demo.ts"]);
+  const built = buildForChildren(["provider/cli/main.ts"]);
+  cpSync(join(ROOT, "examples", "quickstart"), join(built, "examples", "quickstart"), { recursive: true });
+  return built;
 }
 
 export interface Finished {

@@ -130,7 +130,7 @@ describe("seatplan plan / export", () => {
     expect(await run("export", "--customer", "rockit")).toBe(1);
     expect(existsSync(state())).toBe(false);
     const message =
-      "seatplan: the simulator state file sim.json does not exist (from SEATPLAN_SIMULATOR_STATE): check the path, or create a demo tenant there with `seatplan simulator --state sim.json` (or `npm run demo` in the seatplan repository, which uses .seatplan/demo.json)\n";
+      "seatplan: the simulator state file sim.json does not exist (from SEATPLAN_SIMULATOR_STATE): check the path, or create a demo tenant there with `seatplan demo --state sim.json`\n";
     expect(err).toEqual([message, message]);
     expect(out).toEqual([]);
   });

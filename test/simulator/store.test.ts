@@ -61,7 +61,7 @@ describe("reads", () => {
   it("a missing file without a way to create it says how to create it", async () => {
     const path = join(tempDir(), "missing.json");
     await expect(new StateStore(path).init()).rejects.toThrow(
-      `simulator state file ${path} does not exist; start \`seatplan simulator --state ${path}\` once to create the demo tenant`,
+      `simulator state file ${path} does not exist; create the demo tenant there with \`seatplan demo --state ${path}\``,
     );
   });
 });
