@@ -27,13 +27,13 @@ const FILES: ReadonlyArray<readonly [string, string, RegExp]> = [
   ["a 1.6 KB alias tree of mappings", aliasTree(12, 9, true), /:1:1 aliases expand the document by more than 100000 values/],
   ["20,000 problems", `${head}${Array.from({ length: 20_000 }, (_, i) => `      s${i}: 1\n`).join("")}`, /:6:11 customers\.rockit\.subscriptions\.s0: must be a mapping[\s\S]*… and 19900 more problems/],
   [
-    "20,000 subscriptions aligned to one another",
-    `${head}${Array.from({ length: 20_000 }, (_, i) => `      s${i}: {alignEndDate: s${i + 1}}\n`).join("")}`,
+    "10,000 subscriptions aligned to one another",
+    `${head}${Array.from({ length: 10_000 }, (_, i) => `      s${i}: {alignEndDate: s${i + 1}}\n`).join("")}`,
     /:6:7 customers\.rockit\.subscriptions\.s0: missing required key "billing"[\s\S]*… and \d+ more problems/,
   ],
   [
-    "20,000 references to no subscription",
-    `${head}${Array.from({ length: 20_000 }, (_, i) => `      s${i}: {upgrade: {to: CFQ7TTC0LH18:0001, into: x${i}, acknowledge: irreversible}}\n`).join("")}`,
+    "10,000 references to no subscription",
+    `${head}${Array.from({ length: 10_000 }, (_, i) => `      s${i}: {upgrade: {to: CFQ7TTC0LH18:0001, into: x${i}, acknowledge: irreversible}}\n`).join("")}`,
     /customers\.rockit\.subscriptions\.s0\.upgrade\.into: "x0" is not a subscription of customer "rockit"\n\s+hint: name one of "s1", .* "s10" \(or one of 19,989 more\), or remove into/,
   ],
   ["50,000 nested block sequences on one line", `version: 1\ncustomers: ${"- ".repeat(50_000)}x\n`, /:2:\d+ /],
