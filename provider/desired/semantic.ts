@@ -37,7 +37,7 @@ export function semanticFindings(data: unknown, lineOf: (path: readonly string[]
       const subscription = subscriptions[key];
       if (!isRecord(subscription)) continue;
       const at = [...customerPath, "subscriptions", key];
-      const siblings = { customer, key, keys, subscriptions };
+      const siblings: Siblings = { customer, key, keys, subscriptions };
 
       const id = guid(subscription["id"]);
       if (id !== undefined) {
@@ -65,9 +65,9 @@ export function semanticFindings(data: unknown, lineOf: (path: readonly string[]
           hint: "seatplan finds a subscription by its friendlyName when id is absent: give each entry of a customer its own friendlyName, or an id",
         });
 
-      findings.push(...termBilling(subscription, at));
-      findings.push(...renewalChecks(subscription, at));
-      findings.push(...upgradeChecks(subscription, at, siblings));
+      termBilling(findings, subscription, at);
+      renewalChecks(findings, subscription, at);
+      upgradeChecks(findings, subscription, at, siblings);
 
       const align = subscription["alignEndDate"];
       if (typeof align === "string" && align !== "calendar-month" && isKey(align)) {
@@ -86,17 +86,18 @@ interface Siblings {
   readonly subscriptions: Readonly<Record<string, unknown>>;
 }
 
-function termBilling(subscription: Readonly<Record<string, unknown>>, at: readonly string[]): Finding[] {
+// The checks below add to `findings` rather than return lists: they run for every subscription.
+
+function termBilling(findings: Finding[], subscription: Readonly<Record<string, unknown>>, at: readonly string[]): void {
   const term = asTerm(subscription["term"]);
   const billing = asBilling(subscription["billing"]);
-  if (term === undefined || billing === undefined || BILLING_FOR_TERM[term].includes(billing)) return [];
-  return [{ path: [...at, "billing"], message: `billing ${billing} is not offered with term ${term}`, hint: billingHint(term, "billing") }];
+  if (term === undefined || billing === undefined || BILLING_FOR_TERM[term].includes(billing)) return;
+  findings.push({ path: [...at, "billing"], message: `billing ${billing} is not offered with term ${term}`, hint: billingHint(term, "billing") });
 }
 
-function renewalChecks(subscription: Readonly<Record<string, unknown>>, at: readonly string[]): Finding[] {
+function renewalChecks(findings: Finding[], subscription: Readonly<Record<string, unknown>>, at: readonly string[]): void {
   const renewal = subscription["renewal"];
-  if (!isRecord(renewal)) return [];
-  const findings: Finding[] = [];
+  if (!isRecord(renewal)) return;
   const renewalPath = [...at, "renewal"];
   if (subscription["autoRenew"] === false)
     findings.push({
@@ -113,10 +114,10 @@ function renewalChecks(subscription: Readonly<Record<string, unknown>>, at: read
 
   const ownTerm = asTerm(renewal["term"]);
   const ownBilling = asBilling(renewal["billing"]);
-  if (ownTerm === undefined && ownBilling === undefined) return findings;
+  if (ownTerm === undefined && ownBilling === undefined) return;
   const term = ownTerm ?? asTerm(subscription["term"]);
   const billing = ownBilling ?? asBilling(subscription["billing"]);
-  if (term === undefined || billing === undefined || BILLING_FOR_TERM[term].includes(billing)) return findings;
+  if (term === undefined || billing === undefined || BILLING_FOR_TERM[term].includes(billing)) return;
   if (ownBilling !== undefined)
     findings.push({ path: [...renewalPath, "billing"], message: `billing ${billing} is not offered with term ${term}`, hint: billingHint(term, "renewal.billing") });
   else
@@ -125,13 +126,11 @@ function renewalChecks(subscription: Readonly<Record<string, unknown>>, at: read
       message: `term ${term} is not offered with the current billing ${billing}`,
       hint: `add "billing: ${BILLING_FOR_TERM[term][0] ?? "monthly"}" under renewal`,
     });
-  return findings;
 }
 
-function upgradeChecks(subscription: Readonly<Record<string, unknown>>, at: readonly string[], siblings: Siblings): Finding[] {
+function upgradeChecks(findings: Finding[], subscription: Readonly<Record<string, unknown>>, at: readonly string[], siblings: Siblings): void {
   const upgrade = subscription["upgrade"];
-  if (!isRecord(upgrade)) return [];
-  const findings: Finding[] = [];
+  if (!isRecord(upgrade)) return;
   const upgradePath = [...at, "upgrade"];
   if (subscription["status"] === "cancelled")
     findings.push({
@@ -173,7 +172,7 @@ function upgradeChecks(subscription: Readonly<Record<string, unknown>>, at: read
         });
     }
   }
-  return findings;
+
 }
 
 /** Why a reference to another subscription key (of the same customer) is wrong, if it is;
