@@ -74,7 +74,7 @@ export function readYaml(text: string): YamlSource {
     const problem = { ...position, path: [], message: `brackets are nested more than ${MAX_FLOW_DEPTH} levels deep`, hint: "seatplan files nest five levels deep at most; check the brackets" };
     return { value: undefined, broken: true, problems: [problem], locate: () => ({ line: problem.line, column: problem.column }) };
   }
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = withoutStackTraces(() => parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false }));
 
   const problems: SourceProblem[] = syntaxProblems(text, [...doc.errors, ...doc.warnings], at);
   let broken = doc.errors.length > 0;
@@ -347,9 +347,11 @@ function syntaxProblems(text: string, errors: readonly YAMLError[], at: (offset:
   const out: SourceProblem[] = [];
   const used = new Set<number>();
   const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  /** Indentation complaints already reported as part of an earlier one. */
+  const merged = new Set<YAMLError>();
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
-    if (e === undefined) continue;
+    if (e === undefined || merged.has(e)) continue;
     if (e.code === "MISSING_CHAR" && /quote/i.test(e.message)) {
       const opened = openingQuote(text, e.pos[0], e.message.includes('"') ? '"' : "'");
       if (opened !== undefined) {
@@ -358,11 +360,18 @@ function syntaxProblems(text: string, errors: readonly YAMLError[], at: (offset:
       }
     }
     if (INDENT_CODES.has(e.code)) {
-      // Every indentation complaint that starts here, or inside this one's range, is the same mistake.
-      const group = sorted.filter((x, k) => k >= i && INDENT_CODES.has(x.code) && x.pos[0] <= Math.max(e.pos[0], e.pos[1] - 1));
-      const end = Math.max(...group.map((x) => x.pos[1]));
+      // Every indentation complaint that starts here, or inside this one's range, is the same
+      // mistake. The errors are sorted: the scan stops at the first one past the range.
+      const bound = Math.max(e.pos[0], e.pos[1] - 1);
+      const group: YAMLError[] = [];
+      for (let k = i; k < sorted.length; k++) {
+        const x = sorted[k];
+        if (x === undefined || x.pos[0] > bound) break;
+        if (INDENT_CODES.has(x.code)) group.push(x);
+      }
+      for (const x of group) merged.add(x);
+      const end = group.reduce((m, x) => Math.max(m, x.pos[1]), e.pos[1]);
       const nextLine = text.indexOf("\n", e.pos[0]);
-      i += group.length - 1;
       if (group.some((x) => x.code === "MULTILINE_IMPLICIT_KEY") && nextLine !== -1 && nextLine < end) {
         // A line indented deeper than the key above it continues that key's value.
         let start = nextLine + 1;
@@ -394,6 +403,20 @@ function syntaxProblems(text: string, errors: readonly YAMLError[], at: (offset:
     });
   }
   return out;
+}
+
+/**
+ * Runs `parse` with no stack captured for the errors it creates: the parser makes an Error per
+ * problem, and a file of 100,000 problems spent half a second capturing stacks no one reads.
+ */
+export function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Offset of the quote that opens the unclosed quoted value the parser noticed at `end`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDesired } from "../../provider/desired";
 import { MAX_ISSUES } from "../../provider/desired/index";
+import { withoutStackTraces } from "../../provider/desired/yaml-source";
 import { apps, lines, TENANT } from "./fixtures";
 
 /**
@@ -65,6 +66,25 @@ describe("the count past the cap", () => {
       "7 customers.c.subscriptions.s1.quantity: must be an integer ≥ 1",
     ]);
     expect(issues.at(-1)?.message).toBe("… and 50 more problems");
+  });
+});
+
+describe("errors the parser makes", () => {
+  it("are made without stack traces (100,000 of them cost half a second); the limit is put back, even on a throw", () => {
+    const before = Error.stackTraceLimit;
+    const during = withoutStackTraces(() => [Error.stackTraceLimit, new Error("x").stack?.split("\n").length]);
+    expect(during).toEqual([0, 1]);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(() =>
+      withoutStackTraces(() => {
+        throw new Error("parser bug");
+      }),
+    ).toThrow("parser bug");
+    expect(Error.stackTraceLimit).toBe(before);
+  });
+
+  it("are still reported after the stackless parse", () => {
+    expect(parseDesired("version: 1\ncustomers:\n  c: !foo 1\n", "f.yaml").issues.map((i) => i.message)).toContain("unresolved tag: !foo");
   });
 });
 
