@@ -113,6 +113,23 @@ export function readYaml(text: string): YamlSource {
     return null;
   };
 
+  /** Each mapping's first key of each name, made on the mapping's first duplicate key: one
+   *  pass, however many duplicates follow. */
+  const firstKeys = new WeakMap<YAMLMap, Map<string, Node | null>>();
+  const firstKeyNamed = (map: YAMLMap): Map<string, Node | null> => {
+    let index = firstKeys.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items as Pair[]) {
+        const key = pair.key as Node | null;
+        const name = childName(key);
+        if (name !== undefined && !index.has(name)) index.set(name, key);
+      }
+      firstKeys.set(map, index);
+    }
+    return index;
+  };
+
   /** The path of the node being converted, as a stack (copied only when a problem keeps it). */
   const path: string[] = [];
 
@@ -169,7 +186,7 @@ export function readYaml(text: string): YamlSource {
           try {
             // The data built so far tells a duplicate apart: no set of seen keys per mapping.
             if (Object.hasOwn(out, childName)) {
-              const first = at(firstKeyNamed(node, childName)?.range?.[0] ?? 0);
+              const first = at(firstKeyNamed(node).get(childName)?.range?.[0] ?? 0);
               problem(keyNode, [...path], `duplicate key "${name}"`, `"${name}" is already set on line ${first.line}; keep one of them`);
             }
             const value = convert(pair.value as Node | null, copied);
@@ -262,15 +279,6 @@ function childName(key: Node | null): string | undefined {
   const name = keyName(key);
   if (name === undefined) return undefined;
   return reinterpretedKey(key)?.text ?? name;
-}
-
-/** The first key of `map` named `name` (see {@link childName}). */
-function firstKeyNamed(map: YAMLMap, name: string): Node | null | undefined {
-  for (const pair of map.items) {
-    const key = pair.key as Node | null;
-    if (childName(key) === name) return key;
-  }
-  return undefined;
 }
 
 /**

@@ -37,6 +37,11 @@ const FILES: ReadonlyArray<readonly [string, string, RegExp]> = [
     /customers\.rockit\.subscriptions\.s0\.upgrade\.into: "x0" is not a subscription of customer "rockit"\n\s+hint: name one of "s1", .* "s10" \(or one of 9,989 more\), or remove into/,
   ],
   ["30,000 list items continued by a deeper line", `version: 1\ncustomers:\n${"- a\n  b: c\n".repeat(30_000)}`, /:4:3 this line is indented deeper than the key on line 3/],
+  [
+    "every key of 30,000 written twice",
+    `${head}${Array.from({ length: 30_000 }, (_, i) => `      s${i}: 1\n`).join("").repeat(2)}`,
+    /:30006:7 customers\.rockit\.subscriptions\.s0: duplicate key "s0"\n\s+hint: "s0" is already set on line 6; keep one of them/,
+  ],
   ["50,000 nested block sequences on one line", `version: 1\ncustomers: ${"- ".repeat(50_000)}x\n`, /:2:\d+ /],
   ["10,000 nested flow brackets", `version: 1\ncustomers: ${"[".repeat(10_000)}\n`, /:2:\d+ brackets are nested more than 1000 levels deep/],
   ["3,000 levels of block indentation", `version: 1\ncustomers:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n")} x\n`, /:\d+:\d+ /],
