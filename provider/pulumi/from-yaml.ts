@@ -73,6 +73,8 @@ export function fromYaml(file: string, options: FromYamlOptions = {}): Licences 
           customerTenantId: customer.tenantId,
           reductions: desired.policy.reductions,
           removed: desired.policy.removed,
+          // The PR plan blocks a change past the Business family's 300 seats under `block`: so does up.
+          ...(desired.policy.businessSeatCap === "block" ? { businessSeatCap: "block" as const } : {}),
           desiredFile: file,
           related: relatedEntries(customer, entry.key).map(entryOf),
           providerVersion,

@@ -2,6 +2,7 @@ import YAML from "yaml";
 import { parseDesired } from "../desired";
 import type {
   BillingCycle,
+  BusinessSeatCapPolicy,
   DesiredCustomer,
   DesiredState,
   DesiredStatus,
@@ -62,6 +63,8 @@ export interface SubscriptionInputs {
    * read. Absent in state written before seatplan knew removals: `release`.
    */
   readonly removed?: RemovalPolicy;
+  /** `policy.businessSeatCap` of the YAML; absent: `warn` (the default, and state written before seatplan passed it). */
+  readonly businessSeatCap?: BusinessSeatCapPolicy;
   /** The YAML file the program read (relative to the Pulumi project), for the delete's policy. Absent: unknown. */
   readonly desiredFile?: string;
   /**
@@ -162,13 +165,14 @@ export function desiredOf(inputs: unknown, pinnedId?: string): { readonly desire
   if (typeof raw["providerVersion"] !== "string") failures.push({ property: "providerVersion", reason: "must be a string (the seatplan version)" });
   const reductions = raw["reductions"] ?? "block";
   const removed = raw["removed"] ?? "release";
+  const businessSeatCap = raw["businessSeatCap"] ?? "warn";
   if (failures.length > 0 || typeof customerKey !== "string" || !isEntryLike(entry) || !Array.isArray(related)) return { failures };
 
   const key = entry["key"];
   const subscriptions: Record<string, unknown> = {};
   for (const e of [entry, ...(related as Record<string, unknown>[])]) subscriptions[String(e["key"])] = yamlEntry(e);
   if (pinnedId !== undefined) subscriptions[key] = { ...(subscriptions[key] as object), id: pinnedId };
-  const doc = { version: 1, policy: { reductions, removed }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
+  const doc = { version: 1, policy: { reductions, removed, businessSeatCap }, customers: { [customerKey]: { tenantId: raw["customerTenantId"], subscriptions } } };
   const { state, issues } = parseDesired(YAML.stringify(doc), `${customerKey}/${key}`);
   if (state === undefined) {
     const own = issues.flatMap((i) => {
@@ -208,6 +212,7 @@ function propertyOf(issue: Issue, customerKey: string, key: string): string | nu
   if (issue.path === `${customer}.tenantId`) return "customerTenantId";
   if (issue.path === `${customer}` || issue.path === "customers") return "customerKey";
   if (issue.path.startsWith("policy.removed")) return "removed";
+  if (issue.path.startsWith("policy.businessSeatCap")) return "businessSeatCap";
   if (issue.path.startsWith("policy")) return "reductions";
   return "";
 }

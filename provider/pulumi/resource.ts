@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ReductionPolicy, RemovalPolicy } from "../domain/types";
+import type { BusinessSeatCapPolicy, ReductionPolicy, RemovalPolicy } from "../domain/types";
 import type { SubscriptionEntry, SubscriptionInputs } from "./inputs";
 import type { SubscriptionOutputs } from "./outputs";
 import { SubscriptionProvider } from "./provider";
@@ -23,6 +23,8 @@ export interface SubscriptionArgs {
   readonly reductions?: pulumi.Input<ReductionPolicy>;
   /** `policy.removed`: what deleting the resource does to the subscription. @default "release" */
   readonly removed?: pulumi.Input<RemovalPolicy>;
+  /** `policy.businessSeatCap`: `block` refuses a change past the Business family's 300 seats. @default "warn" */
+  readonly businessSeatCap?: pulumi.Input<BusinessSeatCapPolicy>;
   /** The YAML file the entry comes from (relative to the project); a delete reads its `policy.removed`. */
   readonly desiredFile?: pulumi.Input<string>;
   /** Entries linked to this one by `upgrade.into` or `alignEndDate`. @default [] */
@@ -72,6 +74,8 @@ export class Subscription extends pulumi.dynamic.Resource implements OutputsAsPr
       customerTenantId: args.customerTenantId,
       reductions: args.reductions ?? "block",
       removed: args.removed ?? "release",
+      // Only when set: stacks on the default keep the inputs they had.
+      ...(args.businessSeatCap === undefined ? {} : { businessSeatCap: args.businessSeatCap }),
       ...(args.desiredFile === undefined ? {} : { desiredFile: args.desiredFile }),
       related: args.related ?? [],
       providerVersion: args.providerVersion ?? packageVersion(),

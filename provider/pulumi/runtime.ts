@@ -448,6 +448,7 @@ function inputsOf(d: DesiredInputs, providerVersion: string, desiredFile: unknow
     customerTenantId: d.customer.tenantId,
     reductions: d.state.policy.reductions,
     removed: d.state.policy.removed,
+    ...(d.state.policy.businessSeatCap === "block" ? { businessSeatCap: "block" as const } : {}),
     ...(typeof desiredFile === "string" && desiredFile !== "" ? { desiredFile } : {}),
     related: d.customer.subscriptions.filter((s) => s.key !== d.entry.key).map(entryOf),
     providerVersion,

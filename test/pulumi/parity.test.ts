@@ -6,7 +6,7 @@
 //
 // The harness is slow, so scenarios share stacks: every scenario becomes two customers of one
 // tenant (one per removal policy), and the scenarios planned at one instant share a simulator
-// state and a stack (one YAML file per policy pair, all read by one program). Per stack: one
+// state and a stack (one YAML file per set of policies, all read by one program). Per stack: one
 // `up` applies every scenario, one `up` with every entry removed applies the removals.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,6 +31,7 @@ interface Placed {
   readonly tenantId: string;
   readonly removal: Removal;
   readonly reductions: "block" | "defer";
+  readonly seatCap: "warn" | "block";
 }
 
 /** Scenarios the YAML cannot express (their state is tweaked after parsing) cannot run through Pulumi. */
@@ -49,6 +50,7 @@ function groups(): Map<string, Placed[]> {
         tenantId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`,
         removal,
         reductions: scenario.policy ?? "block",
+        seatCap: scenario.businessSeatCap ?? "warn",
       };
       out.set(clock, [...(out.get(clock) ?? []), placed]);
     }
@@ -80,17 +82,17 @@ function entriesOf(p: Placed): Record<string, unknown> {
   );
 }
 
-const fileOf = (reductions: string, removal: string): string => `${reductions}-${removal}.yaml`;
+const fileOf = (p: Placed): string => `${p.reductions}-${p.removal}-${p.seatCap}.yaml`;
 
-/** One YAML file per policy pair; `empty`: every entry removed (the customers stay, with no subscriptions). */
+/** One YAML file per set of policies; `empty`: every entry removed (the customers stay, with no subscriptions). */
 function writeFiles(dir: string, placed: readonly Placed[], empty: boolean): string[] {
   const files = new Map<string, Placed[]>();
-  for (const p of placed) files.set(fileOf(p.reductions, p.removal), [...(files.get(fileOf(p.reductions, p.removal)) ?? []), p]);
+  for (const p of placed) files.set(fileOf(p), [...(files.get(fileOf(p)) ?? []), p]);
   for (const [file, ps] of files) {
     const [first] = ps;
     const doc = {
       version: 1,
-      policy: { reductions: first?.reductions ?? "block", removed: first?.removal ?? "release" },
+      policy: { reductions: first?.reductions ?? "block", removed: first?.removal ?? "release", businessSeatCap: first?.seatCap ?? "warn" },
       customers: Object.fromEntries(ps.map((p) => [p.key, { tenantId: p.tenantId, subscriptions: empty ? {} : entriesOf(p) }])),
     };
     fs.writeFileSync(path.join(dir, file), YAML.stringify(doc));
