@@ -25,28 +25,25 @@ export function parseDesired(text: string, file: string): DesiredResult {
   const source = readYaml(text);
   const line = (path: readonly string[]): number => source.locate(path).line;
 
-  const found: Pending[] = source.problems.map((p) => {
-    return { line: p.line, column: p.column, path: p.path, words: p };
-  });
+  const found: Pending[] = source.problems.map((p) => ({ offset: p.offset, path: p.path, words: p, position: p }));
   if (source.broken) {
     // Syntax errors only: checking a half-read document would mostly report their consequences.
   } else if (source.value === undefined) {
     const f: Finding = { path: [], message: "the file holds no YAML document", hint: 'start it with "version: 1" and a "customers:" mapping' };
-    const { line, column } = source.locate(f.path);
-    found.push({ line, column, path: f.path, words: f });
+    found.push({ offset: source.offsetOf(f.path), path: f.path, words: f });
   } else {
     const shown = (path: readonly string[]): boolean => source.reported?.(path) !== true;
     // Loops, not push(...all): a spread of 100,000 findings overflows the call stack.
-    for (const f of schemaFindings(source.value, (path, at) => (shown(path) ? source.locate(path, at) : undefined))) found.push(f);
+    for (const f of schemaFindings(source.value, (path, at) => (shown(path) ? source.offsetOf(path, at) : undefined))) found.push(f);
     for (const f of semanticFindings(source.value, line)) {
       if (!shown(f.path)) continue;
-      const { line, column } = source.locate(f.path, f.at);
-      found.push({ line, column, path: f.path, words: f });
+      found.push({ offset: source.offsetOf(f.path, f.at), path: f.path, words: f });
     }
   }
   const issues = ordered(found, (p) => {
     const words = "words" in p ? p.words : explainSchemaFinding(p, source.value);
-    return { file, line: p.line, column: p.column, path: p.path.join("."), message: words.message, hint: words.hint };
+    const { line, column } = ("position" in p ? p.position : undefined) ?? source.positionAt(p.offset);
+    return { file, line, column, path: p.path.join("."), message: words.message, hint: words.hint };
   });
   if (issues.length > 0) return { issues };
   return { state: normalise(source.value, file, (path) => source.locate(path, "key")), issues };
@@ -56,12 +53,18 @@ export function parseDesired(text: string, file: string): DesiredResult {
 export const MAX_ISSUES = 100;
 
 /** A problem placed in the text: its words, or the schema finding to explain if it is shown. */
-type Pending = (Placed & { readonly words: Words; readonly kind?: undefined }) | SchemaFinding;
+type Pending = (Placed & { readonly words: Words; readonly kind?: undefined; readonly position?: Position }) | SchemaFinding;
 
+/** Where a problem is: an offset in the text (ordered as line and column are, and cheaper:
+ *  the line and column are worked out for the problems shown). */
 interface Placed {
+  readonly offset: number;
+  readonly path: readonly string[];
+}
+
+interface Position {
   readonly line: number;
   readonly column: number;
-  readonly path: readonly string[];
 }
 
 interface Words {
@@ -82,7 +85,7 @@ function ordered(found: Pending[], issueOf: (p: Pending) => Issue): Issue[] {
     return text;
   };
   // Paths are compared only between problems at one position (rare): no join for the others.
-  found.sort((a, b) => a.line - b.line || a.column - b.column || compare(pathText(a), pathText(b)));
+  found.sort((a, b) => a.offset - b.offset || compare(pathText(a), pathText(b)));
 
   const kept: Issue[] = [];
   let more = 0;
@@ -133,7 +136,7 @@ function ordered(found: Pending[], issueOf: (p: Pending) => Issue): Issue[] {
 }
 
 function samePlace(a: Pending, b: Pending, pathText: (p: Pending) => string): boolean {
-  return a.line === b.line && a.column === b.column && pathText(a) === pathText(b);
+  return a.offset === b.offset && pathText(a) === pathText(b);
 }
 
 function compare(a: string, b: string): number {

@@ -30,8 +30,8 @@ const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { yes: true, y: true,
  * alive is paid for in garbage collection.
  */
 export interface SchemaFinding {
-  readonly line: number;
-  readonly column: number;
+  /** Where it is, as an offset in the text. */
+  readonly offset: number;
   readonly path: readonly string[];
   /** Findings at one path with the same kind say the same thing: one of them is shown. */
   readonly kind: string;
@@ -41,16 +41,16 @@ export interface SchemaFinding {
   readonly parentSchema: AnySchemaObject | undefined;
 }
 
-/** Where a finding at `path` is in the text; undefined drops it (its problem is reported already). */
-type Place = (path: readonly string[], at?: "key") => { readonly line: number; readonly column: number } | undefined;
+/** Where a finding at `path` is in the text (an offset); undefined drops it (its problem is reported already). */
+type Place = (path: readonly string[], at?: "key") => number | undefined;
 
 /** Checks `data` against the JSON Schema; each error becomes a finding, placed by `place`. */
 export function schemaFindings(data: unknown, place: Place): SchemaFinding[] {
   const findings: SchemaFinding[] = [];
   const add = (path: readonly string[], at: "key" | undefined, kind: string, error: ErrorObject, key: string): void => {
-    const position = place(path, at);
-    if (position === undefined) return;
-    findings.push({ line: position.line, column: position.column, path, kind, keyword: error.keyword, key, parentSchema: error.parentSchema });
+    const offset = place(path, at);
+    if (offset === undefined) return;
+    findings.push({ offset, path, kind, keyword: error.keyword, key, parentSchema: error.parentSchema });
   };
   schemaErrors(data, (error, path) => {
     const params = error.params as Record<string, unknown>;

@@ -8,6 +8,8 @@ export interface Position {
 
 /** A problem found while reading the YAML itself (before any schema check). */
 export interface SourceProblem extends Position {
+  /** Where it is, as an offset in the text (what problems are ordered by). */
+  readonly offset: number;
   readonly path: readonly string[];
   readonly message: string;
   readonly hint: string;
@@ -27,6 +29,10 @@ export interface YamlSource {
   /** Where the node at `path` is: a scalar's value, otherwise its key (`apps:`), which is where a
    *  reader looks for a mapping. Falls back to the nearest ancestor that exists. */
   readonly locate: (path: readonly string[], prefer?: "key") => Position;
+  /** {@link locate} as an offset in the text: cheaper, and ordered as positions are. */
+  readonly offsetOf: (path: readonly string[], prefer?: "key") => number;
+  /** The line and column of an offset. */
+  readonly positionAt: (offset: number) => Position;
   /** True when a problem at `path` is already among `problems` (a number or key YAML would
    *  misread): the schema would only restate it. */
   readonly reported?: (path: readonly string[]) => boolean;
@@ -71,8 +77,8 @@ export function readYaml(text: string): YamlSource {
     // The line counter fills while parsing, which is skipped here.
     const before = text.slice(0, deep);
     const position = { line: before.split("\n").length, column: deep - before.lastIndexOf("\n") };
-    const problem = { ...position, path: [], message: `brackets are nested more than ${MAX_FLOW_DEPTH} levels deep`, hint: "seatplan files nest five levels deep at most; check the brackets" };
-    return { value: undefined, broken: true, problems: [problem], locate: () => ({ line: problem.line, column: problem.column }) };
+    const problem = { ...position, offset: deep, path: [], message: `brackets are nested more than ${MAX_FLOW_DEPTH} levels deep`, hint: "seatplan files nest five levels deep at most; check the brackets" };
+    return { value: undefined, broken: true, problems: [problem], locate: () => position, offsetOf: () => deep, positionAt: () => position };
   }
   const doc = withoutStackTraces(() => parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false }));
 
@@ -103,7 +109,8 @@ export function readYaml(text: string): YamlSource {
   const active = new Set<Node>();
 
   const problem = (node: Node | null, path: readonly string[], message: string, hint: string): void => {
-    problems.push({ ...at(node?.range?.[0] ?? 0), path, message, hint });
+    const offset = node?.range?.[0] ?? 0;
+    problems.push({ ...at(offset), offset, path, message, hint });
   };
   /** An alias that cannot be expanded leaves a hole in the data (as do the depth and alias
    *  limits): checking it further would only report the hole again. */
@@ -210,7 +217,7 @@ export function readYaml(text: string): YamlSource {
   const value = contents == null ? undefined : convert(contents, false);
   if (aliasCopies > MAX_ALIAS_COPIES) {
     broken = true;
-    problems.push({ line: 1, column: 1, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
+    problems.push({ line: 1, column: 1, offset: 0, path: [], message: `aliases expand the document by more than ${MAX_ALIAS_COPIES} values`, hint: "write the values out instead of repeating them with aliases (*name)" });
   }
 
   /** Each mapping's pairs by the name {@link convert} gives their key (the last of duplicates
@@ -240,11 +247,23 @@ export function readYaml(text: string): YamlSource {
     return current;
   };
 
-  const locate = (path: readonly string[], prefer?: "key"): Position => {
-    // Down from the root as far as the path goes; the deepest entry with a position answers.
-    let node = resolved(contents);
-    let found = offsetOf(null, node, prefer);
-    for (const segment of path) {
+  /**
+   * The walk of the last path asked for, kept for the next one: findings come in document order,
+   * so most share all but their last segment with the one before (130,000 siblings in a hostile
+   * file walk the root, `customers` and the customer once). `nodes[i]`/`keys[i]` are the entry
+   * reached after `segments[0..i)`, for i < `reached`; slots past it are stale and overwritten.
+   */
+  const segments: string[] = [];
+  const keys: (Node | null)[] = [null];
+  const nodes: (Node | null)[] = [resolved(contents)];
+  let reached = 1;
+  const offsetOfPath = (path: readonly string[], prefer?: "key"): number => {
+    // The part of the last walk this path shares.
+    let depth = 0;
+    while (depth < path.length && depth + 1 < reached && segments[depth] === path[depth]) depth++;
+    for (; depth < path.length; depth++) {
+      const segment = path[depth] as string;
+      const node = nodes[depth] ?? null;
       let key: Node | null = null;
       let child: Node | null | undefined;
       if (isMap(node)) {
@@ -255,13 +274,28 @@ export function readYaml(text: string): YamlSource {
         }
       } else if (isSeq(node) && INDEX.test(segment)) child = (node.items as (Node | null)[])[Number(segment)];
       if (child === undefined) break;
-      node = resolved(child);
-      found = offsetOf(key, node, prefer) ?? found;
+      segments[depth] = segment;
+      keys[depth + 1] = key;
+      nodes[depth + 1] = resolved(child);
     }
-    return found === undefined ? { line: 1, column: 1 } : at(found);
+    reached = depth + 1;
+    // The deepest entry reached that has a position answers.
+    for (let n = depth; n >= 0; n--) {
+      const found = offsetOf(keys[n] ?? null, nodes[n] ?? null, prefer);
+      if (found !== undefined) return found;
+    }
+    return 0;
   };
 
-  return { value, broken, problems, locate, reported: (path) => reported.size > 0 && reported.has(pathKey(path)) };
+  return {
+    value,
+    broken,
+    problems,
+    locate: (path, prefer) => at(offsetOfPath(path, prefer)),
+    offsetOf: offsetOfPath,
+    positionAt: at,
+    reported: (path) => reported.size > 0 && reported.has(pathKey(path)),
+  };
 }
 
 type AnchorLookup = (name: string, offset: number) => Node | undefined;
@@ -351,7 +385,8 @@ const INDENT_CODES: ReadonlySet<string> = new Set(["BLOCK_AS_IMPLICIT_KEY", "MUL
  * the parser complain twice or three times about the line above it), an unclosed quote where it
  * opened (the parser notices at the end of the file), a deeper-indented line at that line.
  */
-function syntaxProblems(text: string, errors: readonly YAMLError[], at: (offset: number) => Position): SourceProblem[] {
+function syntaxProblems(text: string, errors: readonly YAMLError[], position: (offset: number) => Position): SourceProblem[] {
+  const at = (offset: number): Position & { offset: number } => ({ ...position(offset), offset });
   const out: SourceProblem[] = [];
   const used = new Set<number>();
   const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
