@@ -31,10 +31,12 @@ const compiled: Validators = generated as unknown as Validators;
 export function schemaErrors(data: unknown, visit: (error: ErrorObject, path: readonly string[]) => void): void {
   /** Checks the entry `key` of the mapping at `parent` (the document itself when `key` is
    *  undefined); its path is made only when it has errors — most entries have none. */
+  const memo = new Map<ValidateFunction, Map<unknown, readonly ErrorObject[]>>();
   const run = (validate: ValidateFunction, value: unknown, parent: readonly string[], key?: string): void => {
-    if (validate(value)) return;
+    const errors = errorsOf(validate, value, memo);
+    if (errors.length === 0) return;
     const prefix = key === undefined ? parent : [...parent, key];
-    for (const error of validate.errors ?? []) {
+    for (const error of errors) {
       // Most errors of a level are about the entry itself: its path is the level's, unsplit.
       visit(error, error.instancePath === "" ? prefix : [...prefix, ...pointerToPath(error.instancePath)]);
     }
@@ -51,6 +53,27 @@ export function schemaErrors(data: unknown, visit: (error: ErrorObject, path: re
     // Keys, then a lookup each: Object.entries allocates a pair per entry (130,000 in a hostile file).
     for (const key of Object.keys(subscriptions)) run(compiled.subscription, subscriptions[key], parent, key);
   }
+}
+
+/** Plain values remembered per validator; past this many distinct ones, the rest are checked afresh. */
+const MAX_REMEMBERED = 1000;
+
+/**
+ * The errors of `value`. A plain value (not a mapping or list) gets the same answer every time it
+ * is checked, so each distinct one is checked once per validator: 130,000 entries written `s: 1`
+ * are one check, not 130,000 error objects.
+ */
+function errorsOf(validate: ValidateFunction, value: unknown, memo: Map<ValidateFunction, Map<unknown, readonly ErrorObject[]>>): readonly ErrorObject[] {
+  const plain = value === null || typeof value !== "object";
+  let known = plain ? memo.get(validate) : undefined;
+  const remembered = known?.get(value);
+  if (remembered !== undefined) return remembered;
+  const errors = validate(value) ? [] : [...(validate.errors ?? [])];
+  if (plain) {
+    if (known === undefined) memo.set(validate, (known = new Map()));
+    if (known.size < MAX_REMEMBERED) known.set(value, errors);
+  }
+  return errors;
 }
 
 /** `/customers/a~1b/x` → `["customers", "a/b", "x"]` (JSON Pointer unescaping). */
