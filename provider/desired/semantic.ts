@@ -172,7 +172,6 @@ function upgradeChecks(findings: Finding[], subscription: Readonly<Record<string
         });
     }
   }
-
 }
 
 /** Why a reference to another subscription key (of the same customer) is wrong, if it is;
